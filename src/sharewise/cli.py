@@ -1,0 +1,147 @@
+"""The `sharewise` command: serve, decide, consent, packs, and Django's own commands.
+
+`decide`, `consent` and `packs` are the decision contract's entry points: they use only
+the pure guidance core and never import Django, so an integrator's call costs little more
+than starting Python (benchmarks/cli.py). Commands that need the database import Django
+lazily and share one settings module with the web server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+EXIT_BAD_INPUT = 2
+
+
+def _fail(message: str, field: str | None) -> NoReturn:
+    # The contract: bad input gives one JSON object on stdout naming the field, exit 2,
+    # and the message on stderr for a person at a terminal. Never a traceback.
+    print(json.dumps({"error": message, "field": field}))
+    print(f"sharewise: {message}", file=sys.stderr)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _read_json(source: str) -> Any:
+    try:
+        if source == "-":
+            text = sys.stdin.read()
+        else:
+            text = Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        _fail(f"Cannot read {source}: {exc.strerror}", None)
+    except UnicodeDecodeError:
+        _fail(f"{source} is not UTF-8 text", None)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        _fail(f"The input is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", None)
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    from sharewise.guidance.decide import decide
+    from sharewise.guidance.errors import GuidanceError
+
+    raw = _read_json(args.file)
+    try:
+        outcome = decide(raw, pack_id=args.pack)
+    except GuidanceError as exc:
+        _fail(exc.message, exc.field)
+    if args.format == "text":
+        from sharewise.guidance.explain import outcome_text
+        from sharewise.guidance.packs import pack_get
+
+        print(outcome_text(pack_get(outcome.pack), outcome))
+    else:
+        _print_json(outcome.as_json(), sys.stdout)
+    return 0
+
+
+def cmd_consent(args: argparse.Namespace) -> int:
+    from sharewise.guidance.consent import consent_from_json
+    from sharewise.guidance.errors import GuidanceError
+
+    raw = _read_json(args.file)
+    try:
+        result = consent_from_json(raw)
+    except GuidanceError as exc:
+        _fail(exc.message, exc.field)
+    _print_json(result, sys.stdout)
+    return 0
+
+
+def cmd_packs(args: argparse.Namespace) -> int:
+    from sharewise.guidance import packs_cli
+
+    return packs_cli.run(args)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sharewise.server import serve
+
+    return serve(host=args.host, port=args.port, workers=args.workers)
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    from sharewise.server import manage
+
+    return manage(args.arguments)
+
+
+def _print_json(document: Any, stream: TextIO) -> None:
+    stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sharewise",
+        description="Decide whether to share information about a child or an adult at risk, "
+        "share it properly, and keep the record the guidance expects.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("serve", help="start the web app (creates the database on first run)")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=None, help="server processes (default: 2)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("decide", help="facts JSON in, outcome JSON out (decision contract)")
+    p.add_argument("file", nargs="?", default="-", help="facts JSON file, or - for stdin")
+    p.add_argument("--pack", help="the pack to apply (overrides the input's 'pack')")
+    p.add_argument("--format", choices=("json", "text"), default="json")
+    p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser("consent", help="consent responses in, effective consent out")
+    p.add_argument("file", nargs="?", default="-", help="JSON file, or - for stdin")
+    p.set_defaults(func=cmd_consent)
+
+    from sharewise.guidance.packs_cli import add_parser as add_packs_parser
+
+    add_packs_parser(sub, cmd_packs)
+
+    p = sub.add_parser(
+        "manage", help="run a Django management command with Sharewise's settings"
+    )
+    p.add_argument("arguments", nargs=argparse.REMAINDER)
+    p.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.func(args)
+    except BrokenPipeError:
+        # `sharewise decide ... | head` should end quietly.
+        return 0
+    return result
+
+
+if __name__ == "__main__":
+    sys.exit(main())

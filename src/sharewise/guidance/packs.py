@@ -1,0 +1,499 @@
+"""Policy packs: the guidance as versioned data, loaded from one folder per pack.
+
+A pack folder holds `pack.toml` (metadata, golden rules, principles, interrupts, the Q6
+"share appropriately and securely" and Q7 "record" duties), `questions.toml` (how each fact
+is asked: text, help, the label of every option), `flow.toml` (the flowchart: question,
+judgement and outcome nodes) and `sources.toml` (the paragraphs cited, with their text).
+The format is described in docs/packs.md.
+
+Loading checks the structure and names the file and key at fault; whether the flowchart
+makes sense (every node reachable, every path ending in an outcome, every citation
+resolving) is the linter's job (`lint.py`), so that a broken pack can still be loaded and
+its faults reported all at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache, cached_property
+from pathlib import Path
+from typing import Any
+
+from .errors import PackError
+from .facts import CONTRACT_FACTS, FactSpec
+
+SHIPPED_PACKS_DIR = Path(__file__).with_name("packs")
+PACK_FILES = ("pack.toml", "questions.toml", "flow.toml", "sources.toml")
+
+NODE_KINDS = ("question", "judgement", "outcome")
+OUTCOMES = ("share", "must_share", "do_not_share", "seek_consent", "seek_advice")
+BASES = (
+    "anonymised",
+    "not_confidential",
+    "consent",
+    "public_interest",
+    "legal_obligation",
+    "safeguarding",
+    "vital_interests",
+    "public_task",
+)
+# How an outcome settles `inform_subject` (contract: "inform_subject"). Sharing without
+# consent tells the person unless a reason not to seek consent applies (3.9, 3.11, 3.36,
+# 3.48); where telling does not arise the field is null.
+INFORM_UNLESS_REASON = "unless_reason_not_to_seek_consent"
+INFORM_RULES = (INFORM_UNLESS_REASON, "not_applicable")
+REASONS_FACT = "reasons_not_to_seek_consent"
+# Branch keys of a list fact: the empty list, or any non-empty list.
+LIST_BRANCHES = ("none", "any")
+
+
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """Something the practitioner must do or record, with the paragraphs that say so."""
+
+    text: str
+    cite: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A golden rule or principle, shown to practitioners beside the flowchart."""
+
+    number: int
+    title: str
+    text: str
+    cite: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Condition:
+    """Holds when the fact is answered with one of `values`."""
+
+    fact: str
+    values: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Interrupt:
+    """Checked at every step whatever the flow does (the flowchart's "follow the relevant
+    procedures without delay"): it never stops the flow, it only raises a flag."""
+
+    id: str
+    title: str
+    text: str
+    cite: tuple[str, ...]
+    when_any: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    value: str
+    label: str
+    hint: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """How a fact is put to the practitioner in this pack."""
+
+    fact: str
+    text: str
+    help: str
+    cite: tuple[str, ...]
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Node:
+    """One box of the flowchart.
+
+    question: asks `fact` and follows `next[answer]`.
+    judgement: the same, but the answer is the practitioner's own judgement (the public
+      interest test); the engine follows it and asks for the reasons to be recorded.
+    outcome: ends the flow with `outcome` and `basis`.
+    """
+
+    id: str
+    kind: str
+    cite: tuple[str, ...]
+    fact: str = ""
+    next: Mapping[str, str] = field(default_factory=dict)
+    # judgement nodes
+    weigh: tuple[Duty, ...] = ()
+    proportionality: tuple[Duty, ...] = ()
+    reasons_prompt: str = ""
+    # outcome nodes
+    outcome: str = ""
+    basis: str | None = None
+    inform_subject: str = "not_applicable"
+    title: str = ""
+    explanation: str = ""
+    record: tuple[Duty, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    id: str
+    file: str
+    title: str
+    publisher: str
+    year: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    id: str
+    document: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Sources:
+    documents: Mapping[str, Document]
+    paragraphs: Mapping[str, Paragraph]
+
+
+@dataclass(eq=False)
+class Pack:
+    """A loaded policy pack. `hash` identifies this exact version of its files."""
+
+    id: str
+    title: str
+    publisher: str
+    edition: str
+    in_force_from: dt.date
+    version: str
+    summary: str
+    default: bool
+    hash: str
+    path: Path
+    facts: Mapping[str, FactSpec]
+    start: str
+    nodes: Mapping[str, Node]
+    questions: Mapping[str, Question]
+    interrupts: tuple[Interrupt, ...]
+    golden_rules: tuple[Rule, ...]
+    principles: tuple[Rule, ...]
+    how_to_share: tuple[Duty, ...]
+    record: tuple[Duty, ...]
+
+    # Sources are only read when a paragraph's text is wanted, so that `sharewise decide`
+    # does not parse the guidance text it never prints.
+    @cached_property
+    def sources(self) -> Sources:
+        return _sources_load(self.path / "sources.toml")
+
+    def paragraph(self, cite: str) -> Paragraph | None:
+        return self.sources.paragraphs.get(cite)
+
+    def metadata(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "edition": self.edition,
+            "in_force_from": self.in_force_from.isoformat(),
+            "version": self.version,
+            "hash": self.hash,
+            "default": self.default,
+        }
+
+
+def pack_hash(path: Path) -> str:
+    """The content hash of a pack folder: SHA-256 over each pack file's name and bytes.
+
+    Any change to any file, including to the text of a cited paragraph, gives a new hash,
+    so a recorded decision names exactly the guidance it was made under.
+    """
+    digest = hashlib.sha256()
+    for name in PACK_FILES:
+        file = path / name
+        data = file.read_bytes() if file.exists() else b""
+        digest.update(name.encode() + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return "sha256:" + digest.hexdigest()
+
+
+def pack_load(path: Path) -> Pack:
+    """Load and structurally validate the pack in folder `path`."""
+    if not (path / "pack.toml").is_file():
+        raise PackError(f"No pack.toml in {path}", field="pack.toml")
+    meta = _toml(path, "pack.toml")
+    flow = _toml(path, "flow.toml")
+    questions_raw = _toml(path, "questions.toml")
+
+    where = "pack.toml"
+    facts = dict(CONTRACT_FACTS)
+    for name, spec in _table(meta.get("facts", {}), f"{where}: facts").items():
+        spec_t = _table(spec, f"{where}: facts.{name}")
+        facts[name] = FactSpec(
+            name=name,
+            values=_strs(spec_t.get("values"), f"{where}: facts.{name}.values"),
+            multiple=bool(spec_t.get("multiple", False)),
+            meaning=str(spec_t.get("meaning", "")),
+        )
+
+    in_force = meta.get("in_force_from")
+    if not isinstance(in_force, dt.date):
+        raise PackError("in_force_from must be a date (YYYY-MM-DD)", field=f"{where}: in_force_from")
+
+    nodes = {
+        node_id: _node(node_id, raw)
+        for node_id, raw in _table(flow.get("nodes"), "flow.toml: nodes").items()
+    }
+    questions = {
+        fact: _question(fact, raw)
+        for fact, raw in _table(questions_raw, "questions.toml").items()
+    }
+    return Pack(
+        id=_str(meta.get("id"), f"{where}: id"),
+        title=_str(meta.get("title"), f"{where}: title"),
+        publisher=_str(meta.get("publisher"), f"{where}: publisher"),
+        edition=_str(meta.get("edition"), f"{where}: edition"),
+        in_force_from=in_force,
+        version=_str(meta.get("version"), f"{where}: version"),
+        summary=prose(str(meta.get("summary", ""))),
+        default=bool(meta.get("default", False)),
+        hash=pack_hash(path),
+        path=path,
+        facts=facts,
+        start=_str(flow.get("start"), "flow.toml: start"),
+        nodes=nodes,
+        questions=questions,
+        interrupts=tuple(
+            _interrupt(i, raw)
+            for i, raw in enumerate(_list(meta.get("interrupts", []), f"{where}: interrupts"))
+        ),
+        golden_rules=_rules(meta.get("golden_rules", []), f"{where}: golden_rules"),
+        principles=_rules(meta.get("principles", []), f"{where}: principles"),
+        how_to_share=_duties(meta.get("how_to_share", []), f"{where}: how_to_share"),
+        record=_duties(meta.get("record", []), f"{where}: record"),
+    )
+
+
+def packs_dirs() -> dict[str, Path]:
+    """The shipped pack folders by pack id (the folder name is the pack id)."""
+    return {
+        p.name: p
+        for p in sorted(SHIPPED_PACKS_DIR.iterdir())
+        if p.is_dir() and (p / "pack.toml").is_file()
+    }
+
+
+@cache
+def pack_get(pack_id: str) -> Pack:
+    """The shipped pack `pack_id`, loaded once per process."""
+    path = packs_dirs().get(pack_id)
+    if path is None:
+        known = ", ".join(packs_dirs())
+        raise PackError(f"There is no pack '{pack_id}'. The packs are: {known}", field="pack")
+    return pack_load(path)
+
+
+def packs_all() -> list[Pack]:
+    return [pack_get(pack_id) for pack_id in packs_dirs()]
+
+
+def pack_default_id() -> str:
+    """The pack used when a decision names none (contract: hmg-2018 until a newer one)."""
+    defaults = [p.id for p in packs_all() if p.default]
+    if len(defaults) != 1:
+        raise PackError(f"Exactly one pack must be the default, found {defaults}", field="pack")
+    return defaults[0]
+
+
+# --- parsing helpers: each names the file and key at fault -------------------------------
+
+
+def prose(text: str) -> str:
+    """Text written wrapped in TOML, unwrapped: lines join, blank lines keep paragraphs."""
+    paragraphs = [" ".join(block.split()) for block in text.strip().split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _toml(path: Path, name: str) -> dict[str, Any]:
+    file = path / name
+    if not file.is_file():
+        raise PackError(f"The pack has no {name}", field=name)
+    try:
+        with file.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise PackError(f"{name} is not valid TOML: {exc}", field=name) from exc
+
+
+def _table(value: Any, where: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise PackError(f"{where} must be a table", field=where)
+    return value
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise PackError(f"{where} must be a list", field=where)
+    return value
+
+
+def _str(value: Any, where: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise PackError(f"{where} must be non-empty text", field=where)
+    return value
+
+
+def _strs(value: Any, where: str) -> tuple[str, ...]:
+    items = _list([] if value is None else value, where)
+    if not all(isinstance(v, str) for v in items):
+        raise PackError(f"{where} must be a list of text", field=where)
+    return tuple(items)
+
+
+def _duties(value: Any, where: str) -> tuple[Duty, ...]:
+    duties = []
+    for i, raw in enumerate(_list(value, where)):
+        table = _table(raw, f"{where}[{i}]")
+        duties.append(
+            Duty(
+                text=_str(table.get("text"), f"{where}[{i}].text"),
+                cite=_strs(table.get("cite"), f"{where}[{i}].cite"),
+            )
+        )
+    return tuple(duties)
+
+
+def _rules(value: Any, where: str) -> tuple[Rule, ...]:
+    rules = []
+    for i, raw in enumerate(_list(value, where), start=1):
+        table = _table(raw, f"{where}[{i}]")
+        rules.append(
+            Rule(
+                number=int(table.get("number", i)),
+                title=_str(table.get("title"), f"{where}[{i}].title"),
+                text=str(table.get("text", "")),
+                cite=_strs(table.get("cite"), f"{where}[{i}].cite"),
+            )
+        )
+    return tuple(rules)
+
+
+def _interrupt(index: int, raw: Any) -> Interrupt:
+    where = f"pack.toml: interrupts[{index}]"
+    table = _table(raw, where)
+    conditions = []
+    for j, cond in enumerate(_list(table.get("when_any"), f"{where}.when_any")):
+        cond_t = _table(cond, f"{where}.when_any[{j}]")
+        conditions.append(
+            Condition(
+                fact=_str(cond_t.get("fact"), f"{where}.when_any[{j}].fact"),
+                values=_strs(cond_t.get("in"), f"{where}.when_any[{j}].in"),
+            )
+        )
+    return Interrupt(
+        id=_str(table.get("id"), f"{where}.id"),
+        title=_str(table.get("title"), f"{where}.title"),
+        text=_str(table.get("text"), f"{where}.text"),
+        cite=_strs(table.get("cite"), f"{where}.cite"),
+        when_any=tuple(conditions),
+    )
+
+
+def _question(fact: str, raw: Any) -> Question:
+    where = f"questions.toml: {fact}"
+    table = _table(raw, where)
+    options = []
+    for j, opt in enumerate(_list(table.get("options"), f"{where}.options")):
+        opt_t = _table(opt, f"{where}.options[{j}]")
+        options.append(
+            Option(
+                value=_str(opt_t.get("value"), f"{where}.options[{j}].value"),
+                label=_str(opt_t.get("label"), f"{where}.options[{j}].label"),
+                hint=str(opt_t.get("hint", "")),
+            )
+        )
+    return Question(
+        fact=fact,
+        text=_str(table.get("text"), f"{where}.text"),
+        help=prose(str(table.get("help", ""))),
+        cite=_strs(table.get("cite"), f"{where}.cite"),
+        options=tuple(options),
+    )
+
+
+def _node(node_id: str, raw: Any) -> Node:
+    where = f"flow.toml: nodes.{node_id}"
+    table = _table(raw, where)
+    kind = table.get("kind")
+    if kind not in NODE_KINDS:
+        raise PackError(f"{where}.kind must be one of {', '.join(NODE_KINDS)}", field=f"{where}.kind")
+    cite = _strs(table.get("cite"), f"{where}.cite")
+    if kind == "outcome":
+        outcome = table.get("outcome")
+        if outcome not in OUTCOMES:
+            raise PackError(f"{where}.outcome must be one of {', '.join(OUTCOMES)}", field=f"{where}.outcome")
+        basis = table.get("basis")
+        if outcome in ("share", "must_share"):
+            if basis not in BASES:
+                raise PackError(f"{where}.basis must be one of {', '.join(BASES)}", field=f"{where}.basis")
+        elif basis is not None:
+            raise PackError(f"{where}.basis is only for share and must_share", field=f"{where}.basis")
+        inform = table.get("inform_subject", "not_applicable")
+        if inform not in INFORM_RULES:
+            raise PackError(f"{where}.inform_subject must be one of {', '.join(INFORM_RULES)}", field=f"{where}.inform_subject")
+        return Node(
+            id=node_id,
+            kind=kind,
+            cite=cite,
+            outcome=outcome,
+            basis=basis,
+            inform_subject=inform,
+            title=_str(table.get("title"), f"{where}.title"),
+            explanation=prose(str(table.get("explanation", ""))),
+            record=_duties(table.get("record", []), f"{where}.record"),
+        )
+    next_ = _table(table.get("next"), f"{where}.next")
+    for answer, target in next_.items():
+        _str(target, f"{where}.next.{answer}")
+    return Node(
+        id=node_id,
+        kind=kind,
+        cite=cite,
+        fact=_str(table.get("fact"), f"{where}.fact"),
+        next=dict(next_),
+        weigh=_duties(table.get("weigh", []), f"{where}.weigh"),
+        proportionality=_duties(table.get("proportionality", []), f"{where}.proportionality"),
+        reasons_prompt=str(table.get("reasons", "")).strip(),
+    )
+
+
+def _sources_load(file: Path) -> Sources:
+    if not file.is_file():
+        return Sources(documents={}, paragraphs={})
+    with file.open("rb") as handle:
+        raw = tomllib.load(handle)
+    documents = {
+        d["id"]: Document(
+            id=d["id"],
+            file=d.get("file", ""),
+            title=d.get("title", ""),
+            publisher=d.get("publisher", ""),
+            year=str(d.get("year", "")),
+        )
+        for d in raw.get("documents", [])
+    }
+    paragraphs = {
+        p["id"]: Paragraph(
+            id=p["id"],
+            document=p.get("document", ""),
+            heading=p.get("heading", ""),
+            text=p.get("text", "").strip(),
+        )
+        for p in raw.get("paragraphs", [])
+    }
+    return Sources(documents=documents, paragraphs=paragraphs)
+
+
+def cites_of(items: Iterable[Duty]) -> list[str]:
+    return [c for item in items for c in item.cite]

@@ -1,0 +1,113 @@
+"""`sharewise packs`: list, show, check and diff the policy packs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .errors import PackError
+from .explain import flowchart_text
+from .lint import lint_path
+from .packs import pack_get, packs_all, packs_dirs
+from .paths import walk
+
+
+def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
+    p = sub.add_parser("packs", help="list, show, check and compare the policy packs")
+    p.set_defaults(func=handler, packs_command="list", json=False)
+    packs_sub = p.add_subparsers(dest="packs_command", metavar="SUBCOMMAND")
+    q = packs_sub.add_parser("list", help="the packs shipped (the default with no subcommand)")
+    q.add_argument("--json", action="store_true")
+    q = packs_sub.add_parser("show", help="a pack's golden rules and flowchart as text")
+    q.add_argument("pack_id")
+    q = packs_sub.add_parser("check", help="lint the shipped packs, or the pack folders given")
+    q.add_argument("paths", nargs="*", type=Path)
+    q = packs_sub.add_parser("diff", help="every combination of answers through two packs: where the outcomes differ")
+    q.add_argument("a")
+    q.add_argument("b")
+    q.add_argument("--json", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.packs_command == "show":
+            sys.stdout.write(flowchart_text(pack_get(args.pack_id)))
+            return 0
+        if args.packs_command == "check":
+            return _check(args.paths)
+        if args.packs_command == "diff":
+            return _diff(args.a, args.b, as_json=args.json)
+    except PackError as exc:
+        print(f"sharewise packs: {exc.message}", file=sys.stderr)
+        return 2
+    return _list(as_json=args.json)
+
+
+def _list(*, as_json: bool) -> int:
+    packs = packs_all()
+    if as_json:
+        print(json.dumps({"packs": [p.metadata() for p in packs]}, indent=2))
+        return 0
+    for pack in packs:
+        default = "  (default)" if pack.default else ""
+        print(f"{pack.id}  {pack.edition}  in force from {pack.in_force_from.isoformat()}  v{pack.version}{default}")
+        print(f"    {pack.title}")
+        print(f"    {pack.publisher}; {pack.hash}")
+    return 0
+
+
+def _check(paths: list[Path]) -> int:
+    targets = paths or list(packs_dirs().values())
+    failed = 0
+    for path in targets:
+        problems = lint_path(path)
+        if problems:
+            failed += 1
+            print(f"{path.name}: {len(problems)} problem(s)")
+            for problem in problems:
+                print(f"  {problem}")
+        else:
+            print(f"{path.name}: ok")
+    return 1 if failed else 0
+
+
+def _summary(outcome: Any) -> str:
+    text = outcome.outcome
+    if outcome.basis:
+        text += f" ({outcome.basis})"
+    if outcome.inform_subject:
+        text += f", tell the person: {outcome.inform_subject}"
+    return text
+
+
+def _diff(a: str, b: str, *, as_json: bool) -> int:
+    pack_a, pack_b = pack_get(a), pack_get(b)
+    differences: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    total = 0
+    for facts, (out_a, out_b) in walk([pack_a, pack_b]):
+        total += 1
+        sa, sb = _summary(out_a), _summary(out_b)
+        if sa != sb:
+            shown = {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(facts.items())}
+            differences[(sa, sb)].append(shown)
+    if as_json:
+        print(json.dumps({
+            "a": a, "b": b, "combinations": total,
+            "differences": [
+                {a: sa, b: sb, "count": len(cases), "cases": cases}
+                for (sa, sb), cases in sorted(differences.items(), key=lambda kv: -len(kv[1]))
+            ],
+        }, indent=2))
+        return 0
+    differing = sum(len(v) for v in differences.values())
+    print(f"{a} against {b}: {total} combinations of answers, {differing} give different outcomes.")
+    for (sa, sb), cases in sorted(differences.items(), key=lambda kv: -len(kv[1])):
+        print(f"\n{a}: {sa}\n{b}: {sb}\n  {len(cases)} combination(s), for example:")
+        for case in cases[:3]:
+            print("    " + ", ".join(f"{k}={v}" for k, v in case.items()))
+    return 0

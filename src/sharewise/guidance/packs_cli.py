@@ -31,6 +31,12 @@ def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
     q.add_argument("a")
     q.add_argument("b")
     q.add_argument("--json", action="store_true")
+    q.add_argument(
+        "--basis",
+        action="store_true",
+        help="also count a different lawful basis as a difference (packs of different law "
+        "name bases differently, so by default only the outcome and telling the person count)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
         if args.packs_command == "check":
             return _check(args.paths)
         if args.packs_command == "diff":
-            return _diff(args.a, args.b, as_json=args.json)
+            return _diff(args.a, args.b, as_json=args.json, with_basis=args.basis)
     except PackError as exc:
         print(f"sharewise packs: {exc.message}", file=sys.stderr)
         return 2
@@ -76,22 +82,23 @@ def _check(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def _summary(outcome: Any) -> str:
+def _summary(outcome: Any, *, with_basis: bool) -> str:
     text = outcome.outcome
-    if outcome.basis:
+    if with_basis and outcome.basis:
         text += f" ({outcome.basis})"
     if outcome.inform_subject:
         text += f", tell the person: {outcome.inform_subject}"
     return text
 
 
-def _diff(a: str, b: str, *, as_json: bool) -> int:
+def _diff(a: str, b: str, *, as_json: bool, with_basis: bool = False) -> int:
     pack_a, pack_b = pack_get(a), pack_get(b)
     differences: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     total = 0
     for facts, (out_a, out_b) in walk([pack_a, pack_b]):
         total += 1
-        sa, sb = _summary(out_a), _summary(out_b)
+        sa = _summary(out_a, with_basis=with_basis)
+        sb = _summary(out_b, with_basis=with_basis)
         if sa != sb:
             shown = {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(facts.items())}
             differences[(sa, sb)].append(shown)

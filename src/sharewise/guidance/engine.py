@@ -8,17 +8,25 @@ duties all come from the pack's data, and the explanation is the trace of the wa
 
 Pure and deterministic: the same pack (identified by its hash) and the same facts always
 give the same outcome, which is what makes a recorded decision replayable.
+
+The walk itself records only which nodes it passed and the answers used; the trace,
+citations and duties an `Outcome` reports are derived from those on first use. Deciding
+is then little more than the dictionary lookups of the walk (benchmarks/engine.py), and a
+caller that needs only the outcome, such as `sharewise packs diff`, pays for nothing else.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from .errors import PackError
 from .facts import Answer
-from .packs import INFORM_UNLESS_REASON, LIST_BRANCHES, REASONS_FACT, Node, Pack, Question
+from .packs import INFORM_UNLESS_REASON, LIST_BRANCHES, REASONS_FACT, Interrupt, Node, Pack
+
+SHARING = ("share", "must_share")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,28 +75,151 @@ class Judgement:
         }
 
 
-@dataclass(frozen=True)
-class Outcome:
-    """The result of `evaluate`, in the vocabulary of the decision contract."""
+def branch_key(answer: Answer) -> str:
+    """The key of `next` an answer follows: the value itself, or for a list fact whether
+    the list is empty ("none") or not ("any")."""
+    if isinstance(answer, tuple):
+        return LIST_BRANCHES[1] if answer else LIST_BRANCHES[0]
+    return answer
 
-    pack: str
-    pack_version: str
-    pack_hash: str
-    outcome: str
-    basis: str | None
-    refer_now: bool
-    inform_subject: str | None
-    question: Mapping[str, Any] | None
-    trace: tuple[Step, ...]
-    citations: tuple[str, ...]
-    how_to_share: tuple[str, ...]
-    record: tuple[str, ...]
-    judgements: tuple[Judgement, ...] = ()
-    interrupts: tuple[Mapping[str, Any], ...] = ()
-    node: str | None = None
-    title: str = ""
-    explanation: str = ""
-    extra: Mapping[str, Any] = field(default_factory=dict)
+
+class Outcome:
+    """The result of `evaluate`, in the vocabulary of the decision contract.
+
+    `outcome`, `basis`, `refer_now` and `inform_subject` are settled by the walk; the rest
+    (trace, citations, question, duties) is derived from the path on first use. Treat an
+    Outcome as immutable: it is the record of a decision.
+    """
+
+    def __init__(
+        self,
+        pack: Pack,
+        outcome: str,
+        end: Node,
+        path: tuple[tuple[Node, Answer], ...],
+        interrupts: tuple[Interrupt, ...],
+        inform_subject: str | None,
+        reasons_answer: Answer | None,
+        reasons: Mapping[str, str],
+    ) -> None:
+        self._pack = pack
+        self.outcome = outcome
+        self._end = end
+        self._path = path
+        self._interrupts = interrupts
+        self.inform_subject = inform_subject
+        self._reasons_answer = reasons_answer
+        self._reasons = reasons
+        self.refer_now = False
+        for interrupt in interrupts:
+            if interrupt.id == "refer_now":
+                self.refer_now = True
+        self.basis = end.basis if outcome in SHARING else None
+
+    # --- identity of the guidance applied ---
+    @property
+    def pack(self) -> str:
+        return self._pack.id
+
+    @property
+    def pack_version(self) -> str:
+        return self._pack.version
+
+    @property
+    def pack_hash(self) -> str:
+        return self._pack.hash
+
+    @property
+    def node(self) -> str | None:
+        """The outcome node reached, or None while a question is pending."""
+        return self._end.id if self.outcome != "ask" else None
+
+    @property
+    def title(self) -> str:
+        if self.outcome == "ask":
+            question = self.question
+            return str(question["text"]) if question else ""
+        return self._end.title
+
+    @property
+    def explanation(self) -> str:
+        return self._end.explanation if self.outcome != "ask" else ""
+
+    # --- derived from the path ---
+    @cached_property
+    def trace(self) -> tuple[Step, ...]:
+        # Steps are immutable and a pack has few (node, answer) pairs, so each is built once
+        # per process and shared by every outcome that passes through it.
+        cache = self._pack.steps
+        steps = []
+        for node, answer in self._path:
+            step = cache.get((node.id, answer))
+            if step is None:
+                step = cache[(node.id, answer)] = Step(node.id, node.kind, node.fact, answer, node.cite)
+            steps.append(step)
+        if self._reasons_answer is not None and all(s.fact != REASONS_FACT for s in steps):
+            # The outcome asked whether to tell the person (3.48): that answer is a step too.
+            question = self._pack.questions[REASONS_FACT]
+            steps.append(Step(self._end.id, "question", REASONS_FACT, self._reasons_answer, question.cite))
+        return tuple(steps)
+
+    @cached_property
+    def judgements(self) -> tuple[Judgement, ...]:
+        return tuple(
+            Judgement(node.id, node.fact, answer, node.reasons_prompt, self._reasons.get(node.fact))
+            for node, answer in self._path
+            if node.kind == "judgement"
+        )
+
+    @cached_property
+    def question(self) -> dict[str, Any] | None:
+        if self.outcome != "ask":
+            return None
+        # Asked either by a question node, or by an outcome that needs to know whether a
+        # reason not to seek consent applies before it can say whether to tell the person.
+        fact = self._end.fact or REASONS_FACT
+        return question_json(self._pack, self._end, fact)
+
+    @cached_property
+    def citations(self) -> tuple[str, ...]:
+        """Every paragraph the outcome rests on, in the order the walk met them, once each."""
+        ordered: dict[str, None] = {}
+        for step in self.trace:
+            ordered.update(dict.fromkeys(step.cite))
+        if self.outcome == "ask":
+            ordered.update(dict.fromkeys(self.question["cite"] if self.question else ()))
+        else:
+            ordered.update(dict.fromkeys(self._end.cite))
+        for interrupt in self._interrupts:
+            ordered.update(dict.fromkeys(interrupt.cite))
+        if self.outcome in SHARING:
+            for duty in self._pack.how_to_share:
+                ordered.update(dict.fromkeys(duty.cite))
+        for duty in self._pack.record:
+            ordered.update(dict.fromkeys(duty.cite))
+        return tuple(ordered)
+
+    @cached_property
+    def how_to_share(self) -> tuple[str, ...]:
+        # Q6 applies to every share, never changing the outcome (3.49, 3.50; 004 "How").
+        if self.outcome not in SHARING:
+            return ()
+        return tuple(duty.text for duty in self._pack.how_to_share)
+
+    @cached_property
+    def record(self) -> tuple[str, ...]:
+        # Q7 applies whatever the outcome, including a decision not to share (3.51).
+        lines = [duty.text for duty in self._pack.record]
+        lines += [j.prompt for j in self.judgements if j.prompt]
+        if self.outcome != "ask":
+            lines += [duty.text for duty in self._end.record]
+        return tuple(dict.fromkeys(lines))
+
+    @cached_property
+    def interrupts(self) -> tuple[dict[str, Any], ...]:
+        return tuple(
+            {"id": i.id, "title": i.title, "text": i.text, "cite": list(i.cite)} for i in self._interrupts
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -99,25 +230,17 @@ class Outcome:
             "basis": self.basis,
             "refer_now": self.refer_now,
             "inform_subject": self.inform_subject,
-            "question": dict(self.question) if self.question is not None else None,
+            "question": self.question,
             "trace": [step.as_json() for step in self.trace],
             "citations": list(self.citations),
             "how_to_share": list(self.how_to_share),
             "record": list(self.record),
             "judgements": [j.as_json() for j in self.judgements],
-            "interrupts": [dict(i) for i in self.interrupts],
+            "interrupts": list(self.interrupts),
             "node": self.node,
             "title": self.title,
             "explanation": self.explanation,
         }
-
-
-def branch_key(answer: Answer) -> str:
-    """The key of `next` an answer follows: the value itself, or for a list fact whether
-    the list is empty ("none") or not ("any")."""
-    if isinstance(answer, tuple):
-        return LIST_BRANCHES[1] if answer else LIST_BRANCHES[0]
-    return answer
 
 
 def evaluate(
@@ -129,154 +252,57 @@ def evaluate(
     change the outcome, they are reported so the record can show whether they were given.
     """
     reasons = reasons or {}
-    interrupts = [i for i in pack.interrupts if _interrupt_applies(i.when_any, facts)]
-    refer_now = any(i.id == "refer_now" for i in interrupts)
-    trace: list[Step] = []
-    judgements: list[Judgement] = []
-    node = pack.nodes[pack.start]
+    # Interrupts are checked whatever the flow does, from the first step (the flowchart's
+    # "follow the relevant procedures without delay").
+    interrupts: tuple[Interrupt, ...] = ()
+    for interrupt in pack.interrupts:
+        for condition in interrupt.when_any:
+            if facts.get(condition.fact) in condition.values:
+                interrupts += (interrupt,)
+                break
+    nodes = pack.nodes
+    path: list[tuple[Node, Answer]] = []
+    node = nodes[pack.start]
     # A well-formed pack has no cycle (the linter checks); the bound keeps a broken one
     # from hanging a request.
-    for _ in range(len(pack.nodes) + 1):
+    for _ in range(len(nodes) + 1):
         if node.kind != "outcome":
             answer = facts.get(node.fact)
             if answer is None:
-                return _ask(pack, node, pack.questions[node.fact], trace, judgements, interrupts)
-            trace.append(Step(node.id, node.kind, node.fact, answer, node.cite))
-            if node.kind == "judgement":
-                judgements.append(
-                    Judgement(node.id, node.fact, answer, node.reasons_prompt, reasons.get(node.fact))
-                )
-            node = pack.nodes[node.next[branch_key(answer)]]
+                return Outcome(pack, "ask", node, tuple(path), interrupts, None, None, reasons)
+            path.append((node, answer))
+            key = answer if type(answer) is str else branch_key(answer)
+            node = nodes[node.next[key]]
             continue
-
-        inform_subject: str | None = None
-        if node.inform_subject == INFORM_UNLESS_REASON:
-            # Sharing without consent: tell the person unless a reason not to seek consent
-            # applies (3.9, 3.11, 3.36, 3.48). The contract asks for the reasons first.
-            question = pack.questions[REASONS_FACT]
-            given = facts.get(REASONS_FACT)
-            if given is None:
-                return _ask(pack, node, question, trace, judgements, interrupts)
-            if all(step.fact != REASONS_FACT for step in trace):
-                trace.append(Step(node.id, "question", REASONS_FACT, given, question.cite))
-            inform_subject = "no" if given else "yes"
-        return _conclude(pack, node, inform_subject, trace, judgements, interrupts)
+        if node.inform_subject != INFORM_UNLESS_REASON:
+            return Outcome(pack, node.outcome, node, tuple(path), interrupts, None, None, reasons)
+        # Sharing without consent: tell the person unless a reason not to seek consent
+        # applies (3.9, 3.11, 3.36, 3.48). The contract asks for the reasons first.
+        given = facts.get(REASONS_FACT)
+        if given is None:
+            return Outcome(pack, "ask", node, tuple(path), interrupts, None, None, reasons)
+        told = "no" if given else "yes"
+        return Outcome(pack, node.outcome, node, tuple(path), interrupts, told, given, reasons)
     raise PackError(f"The flow of pack {pack.id} does not end (a cycle)", field="flow.toml")
 
 
-def _interrupt_applies(conditions: Any, facts: Mapping[str, Answer]) -> bool:
-    return any(facts.get(c.fact) in c.values for c in conditions)
-
-
-def _citations(
-    pack: Pack, trace: list[Step], node_cite: tuple[str, ...], interrupts: list[Any], sharing: bool
-) -> tuple[str, ...]:
-    ordered: dict[str, None] = {}
-    for step in trace:
-        ordered.update(dict.fromkeys(step.cite))
-    ordered.update(dict.fromkeys(node_cite))
-    for interrupt in interrupts:
-        ordered.update(dict.fromkeys(interrupt.cite))
-    if sharing:
-        for duty in pack.how_to_share:
-            ordered.update(dict.fromkeys(duty.cite))
-    for duty in pack.record:
-        ordered.update(dict.fromkeys(duty.cite))
-    return tuple(ordered)
-
-
-def _interrupts_json(interrupts: list[Any]) -> tuple[Mapping[str, Any], ...]:
-    return tuple(
-        {"id": i.id, "title": i.title, "text": i.text, "cite": list(i.cite)} for i in interrupts
-    )
-
-
-def _record(pack: Pack, node: Node | None, judgements: list[Judgement]) -> tuple[str, ...]:
-    # Q7 applies whatever the outcome, including a decision not to share (3.51).
-    lines = [duty.text for duty in pack.record]
-    lines += [j.prompt for j in judgements if j.prompt]
-    if node is not None:
-        lines += [duty.text for duty in node.record]
-    return tuple(dict.fromkeys(lines))
-
-
-def question_json(pack: Pack, node: Node, question: Question) -> dict[str, Any]:
+def question_json(pack: Pack, node: Node, fact: str) -> dict[str, Any]:
     """The `question` field of an `ask` outcome: the next fact to answer and how to ask it."""
-    spec = pack.facts[question.fact]
+    question = pack.questions[fact]
+    asked_here = node.fact == fact
     asked: dict[str, Any] = {
-        "id": question.fact,
+        "id": fact,
         "text": question.text,
         "options": [o.value for o in question.options],
-        "cite": list(dict.fromkeys(node.cite + question.cite if node.fact else question.cite)),
+        "cite": list(dict.fromkeys(node.cite + question.cite if asked_here else question.cite)),
         "labels": {o.value: o.label for o in question.options},
         "help": question.help,
-        "kind": node.kind if node.fact == question.fact else "question",
-        "multiple": spec.multiple,
+        "kind": node.kind if asked_here else "question",
+        "multiple": pack.facts[fact].multiple,
         "node": node.id,
     }
-    if node.kind == "judgement" and node.fact == question.fact:
+    if asked_here and node.kind == "judgement":
         asked["weigh"] = [{"text": d.text, "cite": list(d.cite)} for d in node.weigh]
-        asked["proportionality"] = [
-            {"text": d.text, "cite": list(d.cite)} for d in node.proportionality
-        ]
+        asked["proportionality"] = [{"text": d.text, "cite": list(d.cite)} for d in node.proportionality]
         asked["reasons_prompt"] = node.reasons_prompt
     return asked
-
-
-def _ask(
-    pack: Pack,
-    node: Node,
-    question: Question,
-    trace: list[Step],
-    judgements: list[Judgement],
-    interrupts: list[Any],
-) -> Outcome:
-    asked = question_json(pack, node, question)
-    return Outcome(
-        pack=pack.id,
-        pack_version=pack.version,
-        pack_hash=pack.hash,
-        outcome="ask",
-        basis=None,
-        refer_now=any(i.id == "refer_now" for i in interrupts),
-        inform_subject=None,
-        question=asked,
-        trace=tuple(trace),
-        citations=_citations(pack, trace, tuple(asked["cite"]), interrupts, sharing=False),
-        how_to_share=(),
-        record=_record(pack, None, judgements),
-        judgements=tuple(judgements),
-        interrupts=_interrupts_json(interrupts),
-        node=None,
-        title=question.text,
-    )
-
-
-def _conclude(
-    pack: Pack,
-    node: Node,
-    inform_subject: str | None,
-    trace: list[Step],
-    judgements: list[Judgement],
-    interrupts: list[Any],
-) -> Outcome:
-    sharing = node.outcome in ("share", "must_share")
-    return Outcome(
-        pack=pack.id,
-        pack_version=pack.version,
-        pack_hash=pack.hash,
-        outcome=node.outcome,
-        basis=node.basis,
-        refer_now=any(i.id == "refer_now" for i in interrupts),
-        inform_subject=inform_subject,
-        question=None,
-        trace=tuple(trace),
-        citations=_citations(pack, trace, node.cite, interrupts, sharing),
-        how_to_share=tuple(d.text for d in pack.how_to_share) if sharing else (),
-        record=_record(pack, node, judgements),
-        judgements=tuple(judgements),
-        interrupts=_interrupts_json(interrupts),
-        node=node.id,
-        title=node.title,
-        explanation=node.explanation,
-    )

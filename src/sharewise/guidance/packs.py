@@ -181,6 +181,8 @@ class Pack:
     principles: tuple[Rule, ...]
     how_to_share: tuple[Duty, ...]
     record: tuple[Duty, ...]
+    # The engine's cache of trace steps by (node id, answer); see engine.Outcome.trace.
+    steps: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
 
     # Sources are only read when a paragraph's text is wanted, so that `sharewise decide`
     # does not parse the guidance text it never prints.

@@ -11,10 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PackError
-from .explain import flowchart_text
-from .lint import lint_path
 from .packs import pack_get, packs_all, packs_dirs
-from .paths import walk
 
 
 def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
@@ -42,6 +39,8 @@ def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
 def run(args: argparse.Namespace) -> int:
     try:
         if args.packs_command == "show":
+            from .explain import flowchart_text
+
             sys.stdout.write(flowchart_text(pack_get(args.pack_id)))
             return 0
         if args.packs_command == "check":
@@ -68,6 +67,8 @@ def _list(*, as_json: bool) -> int:
 
 
 def _check(paths: list[Path]) -> int:
+    from .lint import lint_path
+
     targets = paths or list(packs_dirs().values())
     failed = 0
     for path in targets:
@@ -92,6 +93,8 @@ def _summary(outcome: Any, *, with_basis: bool) -> str:
 
 
 def _diff(a: str, b: str, *, as_json: bool, with_basis: bool = False) -> int:
+    from .paths import walk
+
     pack_a, pack_b = pack_get(a), pack_get(b)
     differences: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     total = 0

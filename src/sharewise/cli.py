@@ -132,9 +132,40 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _contract_args(argv: Sequence[str]) -> argparse.Namespace | None:
+    """The arguments of `decide` or `consent` in their plain forms, read without argparse.
+
+    Integrators run `sharewise decide` once per decision, and building argparse's parser
+    (with the locale and terminal look-ups it makes) costs more than deciding. Anything
+    this does not recognise, such as --help, goes to argparse as usual.
+    """
+    if not argv or argv[0] not in ("decide", "consent"):
+        return None
+    args = argparse.Namespace(file="-", pack=None, format="json")
+    args.func = cmd_decide if argv[0] == "decide" else cmd_consent
+    rest = list(argv[1:])
+    files = []
+    while rest:
+        token = rest.pop(0)
+        if argv[0] == "decide" and token in ("--pack", "--format") and rest:
+            setattr(args, token[2:], rest.pop(0))
+        elif argv[0] == "decide" and token.startswith(("--pack=", "--format=")):
+            name, _, value = token[2:].partition("=")
+            setattr(args, name, value)
+        elif token == "-" or not token.startswith("-"):
+            files.append(token)
+        else:
+            return None
+    if len(files) > 1 or args.format not in ("json", "text"):
+        return None
+    if files:
+        args.file = files[0]
+    return args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = _contract_args(argv) or build_parser().parse_args(argv)
     try:
         result: int = args.func(args)
     except BrokenPipeError:

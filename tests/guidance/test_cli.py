@@ -84,3 +84,15 @@ def test_decide_does_not_import_django() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_decide_arguments_in_every_spelling(tmp_path: Path) -> None:
+    facts = tmp_path / "facts.json"
+    facts.write_text(json.dumps({"purpose": "no"}))
+    for args in (["--pack=hmg-2008", str(facts)], [str(facts), "--pack", "hmg-2008"], ["--pack", "hmg-2008", "-"]):
+        proc = run("decide", *args, stdin=facts.read_text())
+        assert proc.returncode == 0, proc.stderr
+        assert json.loads(proc.stdout)["pack"] == "hmg-2008"
+    # What the quick reading does not know goes to argparse, which explains itself.
+    proc = run("decide", "--verbose")
+    assert proc.returncode == 2 and "unrecognized arguments: --verbose" in proc.stderr

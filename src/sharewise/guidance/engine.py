@@ -18,9 +18,8 @@ caller that needs only the outcome, such as `sharewise packs diff`, pays for not
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import PackError
 from .facts import Answer
@@ -29,8 +28,7 @@ from .packs import INFORM_UNLESS_REASON, LIST_BRANCHES, REASONS_FACT, Interrupt,
 SHARING = ("share", "must_share")
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """One question the flow passed through, the answer used and the paragraphs cited."""
 
     node: str
@@ -50,8 +48,7 @@ class Step:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
+class Judgement(NamedTuple):
     """A judgement the practitioner made on the path, and whether its reasons are recorded.
 
     The engine follows the practitioner's conclusion; it never forms one (3.41, 3.42).

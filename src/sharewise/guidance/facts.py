@@ -9,8 +9,7 @@ not silently become a missing fact and so a different question.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import FactError
 
@@ -18,8 +17,7 @@ from .errors import FactError
 Answer = str | tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class FactSpec:
+class FactSpec(NamedTuple):
     """A fact's name, its allowed values and whether it takes a list of them."""
 
     name: str

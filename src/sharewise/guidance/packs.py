@@ -15,16 +15,19 @@ its faults reported all at once.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import tomllib
+import marshal
+import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import PackError
 from .facts import CONTRACT_FACTS, FactSpec
+
+# The pack model is made of NamedTuples rather than dataclasses: they are as immutable and
+# as typed, and importing and creating them costs a fraction of the time, which matters
+# for `sharewise decide`, a whole process per decision (benchmarks/cli.py).
 
 SHIPPED_PACKS_DIR = Path(__file__).with_name("packs")
 PACK_FILES = ("pack.toml", "questions.toml", "flow.toml", "sources.toml")
@@ -51,16 +54,14 @@ REASONS_FACT = "reasons_not_to_seek_consent"
 LIST_BRANCHES = ("none", "any")
 
 
-@dataclass(frozen=True, slots=True)
-class Duty:
+class Duty(NamedTuple):
     """Something the practitioner must do or record, with the paragraphs that say so."""
 
     text: str
     cite: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     """A golden rule or principle, shown to practitioners beside the flowchart."""
 
     number: int
@@ -69,16 +70,14 @@ class Rule:
     cite: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(NamedTuple):
     """Holds when the fact is answered with one of `values`."""
 
     fact: str
     values: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Interrupt:
+class Interrupt(NamedTuple):
     """Checked at every step whatever the flow does (the flowchart's "follow the relevant
     procedures without delay"): it never stops the flow, it only raises a flag."""
 
@@ -89,15 +88,13 @@ class Interrupt:
     when_any: tuple[Condition, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     value: str
     label: str
     hint: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Question:
+class Question(NamedTuple):
     """How a fact is put to the practitioner in this pack."""
 
     fact: str
@@ -107,8 +104,7 @@ class Question:
     options: tuple[Option, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Node:
+class Node(NamedTuple):
     """One box of the flowchart.
 
     question: asks `fact` and follows `next[answer]`.
@@ -121,7 +117,7 @@ class Node:
     kind: str
     cite: tuple[str, ...]
     fact: str = ""
-    next: Mapping[str, str] = field(default_factory=dict)
+    next: Mapping[str, str] = {}  # noqa: RUF012 (never mutated: nodes are immutable)
     # judgement nodes
     weigh: tuple[Duty, ...] = ()
     proportionality: tuple[Duty, ...] = ()
@@ -135,8 +131,7 @@ class Node:
     record: tuple[Duty, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Document:
+class Document(NamedTuple):
     id: str
     file: str
     title: str
@@ -144,45 +139,72 @@ class Document:
     year: str
 
 
-@dataclass(frozen=True, slots=True)
-class Paragraph:
+class Paragraph(NamedTuple):
     id: str
     document: str
     heading: str
     text: str
 
 
-@dataclass(frozen=True)
-class Sources:
+class Sources(NamedTuple):
     documents: Mapping[str, Document]
     paragraphs: Mapping[str, Paragraph]
 
 
-@dataclass(eq=False)
 class Pack:
-    """A loaded policy pack. `hash` identifies this exact version of its files."""
+    """A loaded policy pack. `hash` identifies this exact version of its files.
 
-    id: str
-    title: str
-    publisher: str
-    edition: str
-    in_force_from: dt.date
-    version: str
-    summary: str
-    default: bool
-    hash: str
-    path: Path
-    facts: Mapping[str, FactSpec]
-    start: str
-    nodes: Mapping[str, Node]
-    questions: Mapping[str, Question]
-    interrupts: tuple[Interrupt, ...]
-    golden_rules: tuple[Rule, ...]
-    principles: tuple[Rule, ...]
-    how_to_share: tuple[Duty, ...]
-    record: tuple[Duty, ...]
-    # The engine's cache of trace steps by (node id, answer); see engine.Outcome.trace.
-    steps: dict[tuple[str, Any], Any] = field(default_factory=dict, repr=False)
+    A plain class rather than a NamedTuple because it caches: its sources, read on first
+    use, and the engine's trace steps. Everything else is fixed once loaded.
+    """
+
+    def __init__(
+        self,
+        *,
+        id: str,  # noqa: A002 (the pack's own word for it)
+        title: str,
+        publisher: str,
+        edition: str,
+        in_force_from: dt.date,
+        version: str,
+        summary: str,
+        default: bool,
+        hash: str,  # noqa: A002
+        path: Path,
+        facts: Mapping[str, FactSpec],
+        start: str,
+        nodes: Mapping[str, Node],
+        questions: Mapping[str, Question],
+        interrupts: tuple[Interrupt, ...],
+        golden_rules: tuple[Rule, ...],
+        principles: tuple[Rule, ...],
+        how_to_share: tuple[Duty, ...],
+        record: tuple[Duty, ...],
+    ) -> None:
+        self.id = id
+        self.title = title
+        self.publisher = publisher
+        self.edition = edition
+        self.in_force_from = in_force_from
+        self.version = version
+        self.summary = summary
+        self.default = default
+        self.hash = hash
+        self.path = path
+        self.facts = facts
+        self.start = start
+        self.nodes = nodes
+        self.questions = questions
+        self.interrupts = interrupts
+        self.golden_rules = golden_rules
+        self.principles = principles
+        self.how_to_share = how_to_share
+        self.record = record
+        # The engine's cache of trace steps by (node id, answer); see engine.Outcome.trace.
+        self.steps: dict[tuple[str, Any], Any] = {}
+
+    def __repr__(self) -> str:
+        return f"<Pack {self.id} {self.version} {self.hash[:19]}>"
 
     # Sources are only read when a paragraph's text is wanted, so that `sharewise decide`
     # does not parse the guidance text it never prints.
@@ -212,6 +234,8 @@ def pack_hash(path: Path) -> str:
     Any change to any file, including to the text of a cited paragraph, gives a new hash,
     so a recorded decision names exactly the guidance it was made under.
     """
+    import hashlib
+
     digest = hashlib.sha256()
     for name in PACK_FILES:
         file = path / name
@@ -224,9 +248,8 @@ def pack_load(path: Path) -> Pack:
     """Load and structurally validate the pack in folder `path`."""
     if not (path / "pack.toml").is_file():
         raise PackError(f"No pack.toml in {path}", field="pack.toml")
-    meta = _toml(path, "pack.toml")
-    flow = _toml(path, "flow.toml")
-    questions_raw = _toml(path, "questions.toml")
+    raw = _compiled(path)
+    meta, flow, questions_raw = raw["pack"], raw["flow"], raw["questions"]
 
     where = "pack.toml"
     facts = dict(CONTRACT_FACTS)
@@ -240,6 +263,8 @@ def pack_load(path: Path) -> Pack:
         )
 
     in_force = meta.get("in_force_from")
+    if isinstance(in_force, str):
+        in_force = dt.date.fromisoformat(in_force)
     if not isinstance(in_force, dt.date):
         raise PackError("in_force_from must be a date (YYYY-MM-DD)", field=f"{where}: in_force_from")
 
@@ -260,7 +285,7 @@ def pack_load(path: Path) -> Pack:
         version=_str(meta.get("version"), f"{where}: version"),
         summary=prose(str(meta.get("summary", ""))),
         default=bool(meta.get("default", False)),
-        hash=pack_hash(path),
+        hash=raw["hash"],
         path=path,
         facts=facts,
         start=_str(flow.get("start"), "flow.toml: start"),
@@ -308,6 +333,79 @@ def pack_default_id() -> str:
     return defaults[0]
 
 
+# --- the compiled-pack cache --------------------------------------------------------------
+#
+# `sharewise decide` is called once per decision by integrators' scripts, so its start-up
+# is most of its cost. Parsing TOML (and importing the parser) would be most of that, so the
+# parsed pack files and their hash are kept in the user's cache directory, keyed like
+# Python's own bytecode cache by each file's size and modification time, and rebuilt
+# whenever any file changes. A cache that cannot be read or written is simply skipped.
+
+CACHE_FORMAT = 1
+
+
+def _cache_dir() -> Path:
+    configured = os.environ.get("SHAREWISE_CACHE_DIR")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "sharewise" / "packs"
+
+
+def _signature(path: Path) -> list[tuple[str, int, int]]:
+    signature = []
+    for name in PACK_FILES:
+        try:
+            stat = (path / name).stat()
+        except FileNotFoundError:
+            signature.append((name, -1, -1))
+        else:
+            signature.append((name, stat.st_size, stat.st_mtime_ns))
+    return signature
+
+
+def _plain(value: Any) -> Any:
+    # marshal stores only built-in types: TOML dates become ISO text.
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date | dt.datetime | dt.time):
+        return value.isoformat()
+    return value
+
+
+def _compiled(path: Path) -> dict[str, Any]:
+    """The parsed pack.toml, flow.toml and questions.toml of `path`, and the pack hash."""
+    resolved = path.resolve()
+    signature = _signature(resolved)
+    cache_file = _cache_dir() / (resolved.as_posix().strip("/").replace("/", "__") + ".marshal")
+    try:
+        cached = marshal.loads(cache_file.read_bytes())
+        if cached.get("format") == CACHE_FORMAT and cached.get("signature") == signature:
+            return dict(cached)
+    except (OSError, ValueError, EOFError, TypeError, AttributeError):
+        pass
+    compiled = {
+        "format": CACHE_FORMAT,
+        "signature": signature,
+        "pack": _plain(_toml(path, "pack.toml")),
+        "flow": _plain(_toml(path, "flow.toml")),
+        "questions": _plain(_toml(path, "questions.toml")),
+        "hash": pack_hash(path),
+    }
+    # The files may have changed while being read; only cache what matches the signature.
+    if _signature(resolved) == signature:
+        try:
+            cache_file.parent.mkdir(parents=True, exist_ok=True)
+            partial = cache_file.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_bytes(marshal.dumps(compiled))
+            os.replace(partial, cache_file)
+        except OSError:
+            pass
+    return compiled
+
+
 # --- parsing helpers: each names the file and key at fault -------------------------------
 
 
@@ -318,6 +416,8 @@ def prose(text: str) -> str:
 
 
 def _toml(path: Path, name: str) -> dict[str, Any]:
+    import tomllib
+
     file = path / name
     if not file.is_file():
         raise PackError(f"The pack has no {name}", field=name)
@@ -473,8 +573,7 @@ def _node(node_id: str, raw: Any) -> Node:
 def _sources_load(file: Path) -> Sources:
     if not file.is_file():
         return Sources(documents={}, paragraphs={})
-    with file.open("rb") as handle:
-        raw = tomllib.load(handle)
+    raw = _toml(file.parent, file.name)
     documents = {
         d["id"]: Document(
             id=d["id"],

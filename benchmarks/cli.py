@@ -58,7 +58,9 @@ def main() -> None:
     sharewise = python.with_name("sharewise")
     decide_cmd = [str(sharewise), "decide", "-"]
     python_cmd = [str(python), "-c", "pass"]
-    out = json.loads(subprocess.run(decide_cmd, input=FACTS, capture_output=True, text=True, check=True).stdout)
+    out = json.loads(
+        subprocess.run(decide_cmd, input=FACTS, capture_output=True, text=True, check=True).stdout
+    )
     assert out["outcome"] == "share" and out["basis"] == "public_interest", out
     # One warm-up each, so that both read their files from the page cache.
     timed(decide_cmd, FACTS)
@@ -69,9 +71,13 @@ def main() -> None:
         python_times.append(timed(python_cmd, ""))
     decide_ms = statistics.median(decide_times) * 1000
     python_ms = statistics.median(python_times) * 1000
-    print(f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, {args.runs} runs each")
+    print(
+        f"{platform.python_implementation()} {platform.python_version()} on {platform.machine()}, {args.runs} runs each"
+    )
     print(f"python -c pass:   median {python_ms:.1f} ms")
-    print(f"sharewise decide: median {decide_ms:.1f} ms (outcome {out['outcome']}, basis {out['basis']})")
+    print(
+        f"sharewise decide: median {decide_ms:.1f} ms (outcome {out['outcome']}, basis {out['basis']})"
+    )
     print(f"decide/python: {decide_ms / python_ms:.2f}")
 
 

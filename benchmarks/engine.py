@@ -24,7 +24,9 @@ from sharewise.guidance.packs import pack_get
 from sharewise.guidance.paths import walk
 
 HIGH = ("reasonable_cause", "evidence")
-Result = tuple[str, str | None, bool, str | None, str | None, tuple[tuple[str, Any, tuple[str, ...]], ...]]
+Result = tuple[
+    str, str | None, bool, str | None, str | None, tuple[tuple[str, Any, tuple[str, ...]], ...]
+]
 
 
 def hand_written_2008(facts: dict[str, Any]) -> Result:
@@ -42,7 +44,13 @@ def hand_written_2008(facts: dict[str, Any]) -> Result:
             if reasons is None:
                 return ask("reasons_not_to_seek_consent")
             if not any(step[0] == "reasons_not_to_seek_consent" for step in trace):
-                trace.append(("reasons_not_to_seek_consent", reasons, ("3.36", "3.11", "000:box.not-seek-consent")))
+                trace.append(
+                    (
+                        "reasons_not_to_seek_consent",
+                        reasons,
+                        ("3.36", "3.11", "000:box.not-seek-consent"),
+                    )
+                )
             told = "no" if reasons else "yes"
         return (outcome, basis, refer, told, None, tuple(trace))
 
@@ -154,7 +162,9 @@ def engine_result(pack: Any, facts: dict[str, Any]) -> Result:
     return (out.outcome, out.basis, out.refer_now, out.inform_subject, asked, trace)
 
 
-def per_call(fn: Callable[[dict[str, Any]], Any], cases: list[dict[str, Any]], seconds: float) -> float:
+def per_call(
+    fn: Callable[[dict[str, Any]], Any], cases: list[dict[str, Any]], seconds: float
+) -> float:
     """Seconds per evaluation: repeat passes over all cases for about `seconds`, best of 5."""
     best = float("inf")
     for _ in range(5):
@@ -185,7 +195,9 @@ def main() -> None:
     full = per_call(lambda facts: evaluate(pack, facts).as_json(), cases, args.seconds)
     print(f"hand-written: {1 / hand:,.0f} evaluations/s ({hand * 1e6:.2f} us each)")
     print(f"engine:       {1 / engine:,.0f} evaluations/s ({engine * 1e6:.2f} us each)")
-    print(f"engine with the whole contract output (citations, duties, JSON): {full * 1e6:.2f} us each")
+    print(
+        f"engine with the whole contract output (citations, duties, JSON): {full * 1e6:.2f} us each"
+    )
     print(f"engine/hand-written: {engine / hand:.2f}")
 
 

@@ -28,10 +28,7 @@ def _fail(message: str, field: str | None) -> NoReturn:
 
 def _read_json(source: str) -> Any:
     try:
-        if source == "-":
-            text = sys.stdin.read()
-        else:
-            text = Path(source).read_text(encoding="utf-8")
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
     except OSError as exc:
         _fail(f"Cannot read {source}: {exc.strerror}", None)
     except UnicodeDecodeError:
@@ -39,7 +36,9 @@ def _read_json(source: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        _fail(f"The input is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", None)
+        _fail(
+            f"The input is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", None
+        )
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -124,9 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_packs_parser(sub, cmd_packs)
 
-    p = sub.add_parser(
-        "manage", help="run a Django management command with Sharewise's settings"
-    )
+    p = sub.add_parser("manage", help="run a Django management command with Sharewise's settings")
     p.add_argument("arguments", nargs=argparse.REMAINDER)
     p.set_defaults(func=cmd_manage)
     return parser
@@ -146,14 +143,14 @@ def _contract_args(argv: Sequence[str]) -> argparse.Namespace | None:
     rest = list(argv[1:])
     files = []
     while rest:
-        token = rest.pop(0)
-        if argv[0] == "decide" and token in ("--pack", "--format") and rest:
-            setattr(args, token[2:], rest.pop(0))
-        elif argv[0] == "decide" and token.startswith(("--pack=", "--format=")):
-            name, _, value = token[2:].partition("=")
+        word = rest.pop(0)
+        if argv[0] == "decide" and word in ("--pack", "--format") and rest:
+            setattr(args, word[2:], rest.pop(0))
+        elif argv[0] == "decide" and word.startswith(("--pack=", "--format=")):
+            name, _, value = word[2:].partition("=")
             setattr(args, name, value)
-        elif token == "-" or not token.startswith("-"):
-            files.append(token)
+        elif word == "-" or not word.startswith("-"):
+            files.append(word)
         else:
             return None
     if len(files) > 1 or args.format not in ("json", "text"):

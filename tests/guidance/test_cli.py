@@ -12,7 +12,9 @@ FIXTURES = Path(__file__).parents[1] / "fixtures" / "packs"
 
 
 def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    return subprocess.run([str(SHAREWISE), *args], input=stdin, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [str(SHAREWISE), *args], input=stdin, capture_output=True, text=True, timeout=60
+    )
 
 
 def test_decide_reads_a_file_and_pack_flag_overrides(tmp_path: Path) -> None:
@@ -25,7 +27,12 @@ def test_decide_reads_a_file_and_pack_flag_overrides(tmp_path: Path) -> None:
 
 
 def test_decide_text_format_is_for_people() -> None:
-    facts = {"pack": "hmg-2008", "purpose": "yes", "legal_requirement": "statutory_duty", "reasons_not_to_seek_consent": []}
+    facts = {
+        "pack": "hmg-2008",
+        "purpose": "yes",
+        "legal_requirement": "statutory_duty",
+        "reasons_not_to_seek_consent": [],
+    }
     proc = run("decide", "--format", "text", stdin=json.dumps(facts))
     assert proc.returncode == 0
     assert "Outcome: You must share (basis: legal obligation)" in proc.stdout
@@ -65,9 +72,16 @@ def test_packs_list_show_check_and_diff() -> None:
     assert diff["combinations"] > 1000
     # The 2008 guidance lets non-confidential information be shared without consent; the
     # 2018 advice asks for a lawful reason instead, and with none it does not share.
-    share_vs_not = [d for d in diff["differences"] if d["hmg-2008"] == "share" and d["hmg-2018"] == "do_not_share"]
+    share_vs_not = [
+        d
+        for d in diff["differences"]
+        if d["hmg-2008"] == "share" and d["hmg-2018"] == "do_not_share"
+    ]
     assert share_vs_not
-    assert any(case["confidential"] == "no" and case["lawful_basis"] == "none" for case in share_vs_not[0]["cases"])
+    assert any(
+        case["confidential"] == "no" and case["lawful_basis"] == "none"
+        for case in share_vs_not[0]["cases"]
+    )
     assert run("packs", "diff", "hmg-2008", "hmg-2008", "--json").stdout.count('"count"') == 0
 
 
@@ -89,7 +103,11 @@ def test_decide_does_not_import_django() -> None:
 def test_decide_arguments_in_every_spelling(tmp_path: Path) -> None:
     facts = tmp_path / "facts.json"
     facts.write_text(json.dumps({"purpose": "no"}))
-    for args in (["--pack=hmg-2008", str(facts)], [str(facts), "--pack", "hmg-2008"], ["--pack", "hmg-2008", "-"]):
+    for args in (
+        ["--pack=hmg-2008", str(facts)],
+        [str(facts), "--pack", "hmg-2008"],
+        ["--pack", "hmg-2008", "-"],
+    ):
         proc = run("decide", *args, stdin=facts.read_text())
         assert proc.returncode == 0, proc.stderr
         assert json.loads(proc.stdout)["pack"] == "hmg-2008"

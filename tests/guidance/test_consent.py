@@ -41,7 +41,10 @@ def test_each_partys_last_response_counts() -> None:
 def test_local_authority_counts_only_with_a_care_order() -> None:
     responses = [Response("local_authority", "given")]
     assert effective_consent(Subject(age=5, competent="no"), responses).consent == "not_sought"
-    assert effective_consent(Subject(age=5, competent="no"), responses, care_order=True).consent == "given"
+    assert (
+        effective_consent(Subject(age=5, competent="no"), responses, care_order=True).consent
+        == "given"
+    )
 
 
 @pytest.mark.parametrize("competent", [None, "unsure"])
@@ -60,11 +63,21 @@ def test_sixteen_is_presumed_to_have_capacity() -> None:
 
 
 def _share(**changes: object) -> ProposedShare:
-    fields = {"purpose": "Hearing check", "recipient": "Health visitor", "information": ("attendance",), "on": TODAY}
+    fields = {
+        "purpose": "Hearing check",
+        "recipient": "Health visitor",
+        "information": ("attendance",),
+        "on": TODAY,
+    }
     return ProposedShare(**{**fields, **changes})  # type: ignore[arg-type]
 
 
-SCOPE = Scope(purposes=("hearing check",), recipients=("health visitor",), information=("attendance",), expires=TODAY)
+SCOPE = Scope(
+    purposes=("hearing check",),
+    recipients=("health visitor",),
+    information=("attendance",),
+    expires=TODAY,
+)
 
 
 def test_scope_covers_a_matching_share_whatever_the_case_or_spacing() -> None:
@@ -94,7 +107,10 @@ def test_one_parents_covering_consent_is_enough() -> None:
     narrow = Scope(purposes=("school trip",), recipients=("school",), information=("name",))
     result = effective_consent(
         Subject(age=6, competent="no"),
-        [Response("parent", "given", "mother", narrow), Response("parent", "given", "father", SCOPE)],
+        [
+            Response("parent", "given", "mother", narrow),
+            Response("parent", "given", "father", SCOPE),
+        ],
         proposed=_share(),
     )
     assert result.covers == "yes" and result.gaps == ()
@@ -102,7 +118,9 @@ def test_one_parents_covering_consent_is_enough() -> None:
 
 def test_withdrawn_consent_covers_nothing() -> None:
     result = effective_consent(
-        Subject(age=30), [Response("subject", "given", scope=SCOPE), Response("subject", "withdrawn")], proposed=_share()
+        Subject(age=30),
+        [Response("subject", "given", scope=SCOPE), Response("subject", "withdrawn")],
+        proposed=_share(),
     )
     assert (result.consent, result.covers) == ("withdrawn", "no")
 
@@ -115,11 +133,26 @@ def test_withdrawn_consent_covers_nothing() -> None:
         ({"subject": {"age": "14"}}, "subject.age"),
         ({"subject": {"age": 14, "competent": "maybe"}}, "subject.competent"),
         ({"subject": {"age": 14}, "responses": {}}, "responses"),
-        ({"subject": {"age": 14}, "responses": [{"by": "subject", "response": "ok"}]}, "responses[0].response"),
+        (
+            {"subject": {"age": 14}, "responses": [{"by": "subject", "response": "ok"}]},
+            "responses[0].response",
+        ),
         ({"subject": {"age": 14}, "care_order": True}, "care_order"),
         ({"subject": {"age": 14}, "colour": "red"}, "colour"),
-        ({"subject": {"age": 30}, "proposed_share": {"purpose": "x", "recipient": "y", "date": "23/11/2026"}}, "proposed_share.date"),
-        ({"subject": {"age": 30}, "responses": [{"by": "subject", "response": "given", "scope": {"expires": "soon"}}]}, "responses[0].scope.expires"),
+        (
+            {
+                "subject": {"age": 30},
+                "proposed_share": {"purpose": "x", "recipient": "y", "date": "23/11/2026"},
+            },
+            "proposed_share.date",
+        ),
+        (
+            {
+                "subject": {"age": 30},
+                "responses": [{"by": "subject", "response": "given", "scope": {"expires": "soon"}}],
+            },
+            "responses[0].scope.expires",
+        ),
     ],
 )
 def test_bad_consent_input_names_the_field(raw: object, field: str | None) -> None:
@@ -129,6 +162,11 @@ def test_bad_consent_input_names_the_field(raw: object, field: str | None) -> No
 
 
 def test_consent_json_output_shape() -> None:
-    out = consent_from_json({"subject": {"age": 7, "competent": "no"}, "responses": [{"by": "parent", "party": "mother", "response": "refused"}]})
+    out = consent_from_json(
+        {
+            "subject": {"age": 7, "competent": "no"},
+            "responses": [{"by": "parent", "party": "mother", "response": "refused"}],
+        }
+    )
     assert set(out) >= {"consent", "whose", "question", "conflict", "citations"}
     assert "consent_covers" not in out

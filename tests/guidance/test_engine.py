@@ -69,7 +69,11 @@ def test_judgement_is_followed_and_its_reasons_reported() -> None:
     assert judgement.fact == "public_interest" and not judgement.reasons
     assert any("public interest judgement" in line for line in without.record)
     with_reasons = decide(
-        {**facts, "public_interest": "insufficient", "reasons": {"public_interest": "Small benefit."}}
+        {
+            **facts,
+            "public_interest": "insufficient",
+            "reasons": {"public_interest": "Small benefit."},
+        }
     )
     assert with_reasons.outcome == "do_not_share"
     assert with_reasons.judgements[0].as_json()["reasons_recorded"] is True
@@ -95,8 +99,12 @@ def test_same_facts_same_outcome_replay() -> None:
 
 
 def test_list_order_does_not_change_the_outcome() -> None:
-    a = decide({**HELEN, "reasons_not_to_seek_consent": ["unjustified_delay", "increase_risk_of_harm"]})
-    b = decide({**HELEN, "reasons_not_to_seek_consent": ["increase_risk_of_harm", "unjustified_delay"]})
+    a = decide(
+        {**HELEN, "reasons_not_to_seek_consent": ["unjustified_delay", "increase_risk_of_harm"]}
+    )
+    b = decide(
+        {**HELEN, "reasons_not_to_seek_consent": ["increase_risk_of_harm", "unjustified_delay"]}
+    )
     assert a.as_json() == b.as_json()
     assert a.inform_subject == "no"
 

@@ -20,7 +20,7 @@ def test_shipped_packs_and_their_metadata() -> None:
     assert packs["hmg-2008"].in_force_from.year == 2008
     assert len(packs["hmg-2008"].golden_rules) == 7
     assert len(packs["hmg-2018"].golden_rules) == 7
-    assert [p.title for p in packs["hmg-2018"].principles][0] == "Necessary and proportionate"
+    assert packs["hmg-2018"].principles[0].title == "Necessary and proportionate"
 
 
 def test_sources_hold_the_text_of_cited_paragraphs() -> None:
@@ -53,3 +53,29 @@ def test_a_pack_that_cannot_load_says_where(tmp_path: Path) -> None:
 def test_unknown_pack() -> None:
     with pytest.raises(PackError, match="There is no pack 'nope'"):
         pack_get("nope")
+
+
+def test_the_compiled_pack_cache_follows_every_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHAREWISE_CACHE_DIR", str(tmp_path / "cache"))
+    copy = tmp_path / "valid"
+    shutil.copytree(FIXTURES / "valid", copy)
+    first = pack_load(copy)
+    assert list((tmp_path / "cache").iterdir()), "the parsed pack was not cached"
+    assert pack_load(copy).nodes["share"].title == "Share"
+    flow = copy / "flow.toml"
+    flow.write_text(flow.read_text().replace('title = "Share"', 'title = "Share it"'))
+    changed = pack_load(copy)
+    assert changed.nodes["share"].title == "Share it"
+    assert changed.hash != first.hash == pack_hash(FIXTURES / "valid")
+    assert changed.hash == pack_hash(copy)
+
+
+def test_a_corrupt_cache_is_ignored(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("SHAREWISE_CACHE_DIR", str(cache))
+    pack_load(FIXTURES / "valid")
+    for file in cache.iterdir():
+        file.write_bytes(b"not marshal data")
+    assert pack_load(FIXTURES / "valid").hash == pack_hash(FIXTURES / "valid")

@@ -25,7 +25,13 @@ def test_every_path_ends_in_an_outcome(pack: Pack) -> None:
     paths = _paths(pack)
     assert len(paths) > 20
     for facts, (outcome,) in paths:
-        assert outcome.outcome in ("share", "must_share", "do_not_share", "seek_consent", "seek_advice")
+        assert outcome.outcome in (
+            "share",
+            "must_share",
+            "do_not_share",
+            "seek_consent",
+            "seek_advice",
+        )
         assert outcome.node in pack.nodes
         # The trace answers are exactly the facts the walk supplied, in the order asked.
         assert {step.fact for step in outcome.trace} == set(facts)

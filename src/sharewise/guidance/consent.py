@@ -102,7 +102,12 @@ class ScopeGap:
     cite: tuple[str, ...]
 
     def as_json(self) -> dict[str, Any]:
-        return {"part": self.part, "wanted": self.wanted, "message": self.message, "cite": list(self.cite)}
+        return {
+            "part": self.part,
+            "wanted": self.wanted,
+            "message": self.message,
+            "cite": list(self.cite),
+        }
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,9 @@ def effective_consent(
 
     if subject.age >= ADULT_AGE:
         parents = [r for r in last.values() if r.by != "subject"]
-        not_counted = _not_counted(parents, "A person aged 16 or over decides for themself.", ("3.30",))
+        not_counted = _not_counted(
+            parents, "A person aged 16 or over decides for themself.", ("3.30",)
+        )
         if subject.lacks_capacity == "yes":
             return EffectiveConsent(
                 consent="cannot_be_obtained",
@@ -205,7 +212,9 @@ def effective_consent(
             "to consider, even if a parent or carer disagrees. Encourage them to talk to "
             "their parents, but do not make the service depend on it.",
             not_counted=_not_counted(
-                others, "The child is competent: their own decision counts, even if a parent disagrees.", ("3.28",)
+                others,
+                "The child is competent: their own decision counts, even if a parent disagrees.",
+                ("3.28",),
             ),
             proposed=proposed,
         )
@@ -231,7 +240,11 @@ def effective_consent(
             cites=cites,
             explanation="The child is not competent to consent: a person with parental "
             "responsibility decides, and the consent of one such person is sufficient."
-            + (" With a care order in force the local authority shares parental responsibility." if care_order else ""),
+            + (
+                " With a care order in force the local authority shares parental responsibility."
+                if care_order
+                else ""
+            ),
             not_counted=not_counted,
             proposed=proposed,
             one_is_sufficient=True,
@@ -390,7 +403,9 @@ def consent_from_json(raw: Any) -> dict[str, Any]:
     care_order = _choice(raw.get("care_order", "no"), ("yes", "no"), "care_order") == "yes"
     responses_raw = raw.get("responses", [])
     if not isinstance(responses_raw, list):
-        raise ConsentInputError("'responses' must be a list of responses, in the order made", field="responses")
+        raise ConsentInputError(
+            "'responses' must be a list of responses, in the order made", field="responses"
+        )
     responses = [_response(r, i) for i, r in enumerate(responses_raw)]
     proposed = _proposed(raw["proposed_share"]) if "proposed_share" in raw else None
     return effective_consent(subject, responses, care_order=care_order, proposed=proposed).as_json()
@@ -413,11 +428,15 @@ def _choice(value: Any, allowed: Sequence[str], field: str) -> str:
 
 def _subject(raw: Any) -> Subject:
     if not isinstance(raw, dict):
-        raise ConsentInputError("'subject' must be an object with the person's age", field="subject")
+        raise ConsentInputError(
+            "'subject' must be an object with the person's age", field="subject"
+        )
     _only(raw, ("age", "competent", "lacks_capacity"), "subject.")
     age = raw.get("age")
     if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
-        raise ConsentInputError("'subject.age' must be a whole number of years (0 to 130)", field="subject.age")
+        raise ConsentInputError(
+            "'subject.age' must be a whole number of years (0 to 130)", field="subject.age"
+        )
     competent = raw.get("competent")
     if competent is not None:
         _choice(competent, YES_NO_UNSURE, "subject.competent")
@@ -430,7 +449,9 @@ def _subject(raw: Any) -> Subject:
 def _response(raw: Any, index: int) -> Response:
     where = f"responses[{index}]"
     if not isinstance(raw, dict):
-        raise ConsentInputError(f"'{where}' must be an object with 'by' and 'response'", field=where)
+        raise ConsentInputError(
+            f"'{where}' must be an object with 'by' and 'response'", field=where
+        )
     _only(raw, ("by", "party", "response", "scope"), f"{where}.")
     party = raw.get("party", "")
     if not isinstance(party, str):
@@ -467,7 +488,9 @@ def _scope(raw: Any, where: str) -> Scope:
         purposes=_texts(raw.get("purposes", []), f"{where}.purposes"),
         recipients=_texts(raw.get("recipients", []), f"{where}.recipients"),
         information=_texts(raw.get("information", []), f"{where}.information"),
-        expires=_date(raw["expires"], f"{where}.expires") if raw.get("expires") is not None else None,
+        expires=_date(raw["expires"], f"{where}.expires")
+        if raw.get("expires") is not None
+        else None,
     )
 
 

@@ -152,12 +152,16 @@ class Outcome:
         for node, answer in self._path:
             step = cache.get((node.id, answer))
             if step is None:
-                step = cache[(node.id, answer)] = Step(node.id, node.kind, node.fact, answer, node.cite)
+                step = cache[(node.id, answer)] = Step(
+                    node.id, node.kind, node.fact, answer, node.cite
+                )
             steps.append(step)
         if self._reasons_answer is not None and all(s.fact != REASONS_FACT for s in steps):
             # The outcome asked whether to tell the person (3.48): that answer is a step too.
             question = self._pack.questions[REASONS_FACT]
-            steps.append(Step(self._end.id, "question", REASONS_FACT, self._reasons_answer, question.cite))
+            steps.append(
+                Step(self._end.id, "question", REASONS_FACT, self._reasons_answer, question.cite)
+            )
         return tuple(steps)
 
     @cached_property
@@ -215,7 +219,8 @@ class Outcome:
     @cached_property
     def interrupts(self) -> tuple[dict[str, Any], ...]:
         return tuple(
-            {"id": i.id, "title": i.title, "text": i.text, "cite": list(i.cite)} for i in self._interrupts
+            {"id": i.id, "title": i.title, "text": i.text, "cite": list(i.cite)}
+            for i in self._interrupts
         )
 
     def as_json(self) -> dict[str, Any]:
@@ -300,6 +305,8 @@ def question_json(pack: Pack, node: Node, fact: str) -> dict[str, Any]:
     }
     if asked_here and node.kind == "judgement":
         asked["weigh"] = [{"text": d.text, "cite": list(d.cite)} for d in node.weigh]
-        asked["proportionality"] = [{"text": d.text, "cite": list(d.cite)} for d in node.proportionality]
+        asked["proportionality"] = [
+            {"text": d.text, "cite": list(d.cite)} for d in node.proportionality
+        ]
         asked["reasons_prompt"] = node.reasons_prompt
     return asked

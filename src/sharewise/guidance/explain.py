@@ -25,19 +25,26 @@ def _label(pack: Pack, fact: str, answer: object) -> str:
     question = pack.questions.get(fact)
     labels = {o.value: o.label for o in question.options} if question else {}
     if isinstance(answer, tuple | list):
-        return "; ".join(labels.get(a, a) for a in answer) or "None of these"
+        return "; ".join(labels.get(str(a), str(a)) for a in answer) or "None of these"
     return labels.get(str(answer), str(answer))
 
 
 def _wrap(text: str, indent: str = "   ") -> str:
-    return textwrap.fill(" ".join(text.split()), width=88, initial_indent=indent, subsequent_indent=indent)
+    return textwrap.fill(
+        " ".join(text.split()), width=88, initial_indent=indent, subsequent_indent=indent
+    )
 
 
 def outcome_text(pack: Pack, outcome: Outcome) -> str:
     """The outcome for a person: what to do, the steps, the paragraphs, what comes next."""
     lines = [f"{pack.title}", f"Pack {pack.id} version {pack.version} ({pack.hash[:19]}...)", ""]
     for interrupt in outcome.interrupts:
-        lines += [f"!! {interrupt['title']}", _wrap(str(interrupt["text"])), f"   See {', '.join(interrupt['cite'])}", ""]
+        lines += [
+            f"!! {interrupt['title']}",
+            _wrap(str(interrupt["text"])),
+            f"   See {', '.join(interrupt['cite'])}",
+            "",
+        ]
     headline = OUTCOME_WORDS[outcome.outcome]
     if outcome.basis:
         headline += f" (basis: {outcome.basis.replace('_', ' ')})"
@@ -47,7 +54,9 @@ def outcome_text(pack: Pack, outcome: Outcome) -> str:
     if outcome.explanation:
         lines.append(_wrap(outcome.explanation))
     if outcome.inform_subject is not None:
-        told = "yes" if outcome.inform_subject == "yes" else "no: a reason not to seek consent applies"
+        told = (
+            "yes" if outcome.inform_subject == "yes" else "no: a reason not to seek consent applies"
+        )
         lines.append(f"   Tell the person: {told}")
     lines.append("")
     if outcome.trace:
@@ -55,7 +64,9 @@ def outcome_text(pack: Pack, outcome: Outcome) -> str:
         for number, step in enumerate(outcome.trace, start=1):
             question = pack.questions[step.fact]
             lines.append(_wrap(f"{number}. {question.text}", indent="  "))
-            lines.append(f"     Answer: {_label(pack, step.fact, step.answer)}   [{', '.join(step.cite)}]")
+            lines.append(
+                f"     Answer: {_label(pack, step.fact, step.answer)}   [{', '.join(step.cite)}]"
+            )
         lines.append("")
     if outcome.question is not None:
         q = outcome.question
@@ -90,14 +101,23 @@ def _node_text(pack: Pack, node: Node) -> list[str]:
     kind = " (your judgement: record your reasons)" if node.kind == "judgement" else ""
     lines = [f"[{node.id}] {text}{kind}", f"   cites {', '.join(node.cite)}"]
     for key, target in node.next.items():
-        label = {"none": "None of these", "any": "Any of these"}.get(key) if key in ("none", "any") and pack.facts[node.fact].multiple else _label(pack, node.fact, key)
+        label = (
+            {"none": "None of these", "any": "Any of these"}.get(key)
+            if key in ("none", "any") and pack.facts[node.fact].multiple
+            else _label(pack, node.fact, key)
+        )
         lines.append(f"   - {label} -> {_target(pack, target)}")
     return lines
 
 
 def flowchart_text(pack: Pack) -> str:
     """The pack's flowchart as text, in the order a practitioner meets the questions."""
-    lines = [pack.title, f"{pack.publisher}, {pack.edition}; in force from {pack.in_force_from.isoformat()}", f"Pack {pack.id} version {pack.version}, {pack.hash}", ""]
+    lines = [
+        pack.title,
+        f"{pack.publisher}, {pack.edition}; in force from {pack.in_force_from.isoformat()}",
+        f"Pack {pack.id} version {pack.version}, {pack.hash}",
+        "",
+    ]
     if pack.golden_rules:
         lines.append("The seven golden rules:")
         for number, rule in enumerate(pack.golden_rules, start=1):
@@ -114,7 +134,11 @@ def flowchart_text(pack: Pack) -> str:
         if node_id in order or node_id not in pack.nodes:
             continue
         order.append(node_id)
-        queue += [t for t in pack.nodes[node_id].next.values() if pack.nodes.get(t) and pack.nodes[t].kind != "outcome"]
+        queue += [
+            t
+            for t in pack.nodes[node_id].next.values()
+            if pack.nodes.get(t) and pack.nodes[t].kind != "outcome"
+        ]
     for node_id in order:
         lines += _node_text(pack, pack.nodes[node_id])
         lines.append("")

@@ -73,7 +73,14 @@ CONTRACT_FACTS: dict[str, FactSpec] = {
         ),
         FactSpec(
             "lawful_basis",
-            ("safeguarding", "legal_obligation", "vital_interests", "public_task", "none", "unsure"),
+            (
+                "safeguarding",
+                "legal_obligation",
+                "vital_interests",
+                "public_task",
+                "none",
+                "unsure",
+            ),
             meaning="the lawful reason identified for sharing without consent",
         ),
     )

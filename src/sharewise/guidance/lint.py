@@ -68,11 +68,18 @@ def lint(pack: Pack) -> list[Problem]:
             for i, duty in enumerate(node.record):
                 cited(f"{where}.record[{i}]", duty.cite)
             if node.inform_subject == INFORM_UNLESS_REASON and REASONS_FACT not in pack.questions:
-                add(Problem(where, f"tells the person unless a reason applies, but no question asks '{REASONS_FACT}'"))
+                add(
+                    Problem(
+                        where,
+                        f"tells the person unless a reason applies, but no question asks '{REASONS_FACT}'",
+                    )
+                )
             continue
         spec = pack.facts.get(node.fact)
         if spec is None:
-            add(Problem(f"{where}.fact", f"'{node.fact}' is not a fact of the contract or the pack"))
+            add(
+                Problem(f"{where}.fact", f"'{node.fact}' is not a fact of the contract or the pack")
+            )
             continue
         question = pack.questions.get(node.fact)
         if question is None:
@@ -81,9 +88,19 @@ def lint(pack: Pack) -> list[Problem]:
             offered = {o.value for o in question.options}
             for value in spec.values:
                 if value not in offered:
-                    add(Problem(f"questions.toml: {node.fact}.options", f"has no label for the answer '{value}'"))
+                    add(
+                        Problem(
+                            f"questions.toml: {node.fact}.options",
+                            f"has no label for the answer '{value}'",
+                        )
+                    )
             for value in offered - set(spec.values):
-                add(Problem(f"questions.toml: {node.fact}.options", f"'{value}' is not an answer of '{node.fact}'"))
+                add(
+                    Problem(
+                        f"questions.toml: {node.fact}.options",
+                        f"'{value}' is not an answer of '{node.fact}'",
+                    )
+                )
         keys = LIST_BRANCHES if spec.multiple else spec.values
         for key in keys:
             if key not in node.next:
@@ -97,10 +114,24 @@ def lint(pack: Pack) -> list[Problem]:
         # never lead, directly, to sharing.
         if UNSURE in spec.values and UNSURE in node.next:
             target_node = pack.nodes.get(node.next[UNSURE])
-            if target_node is not None and target_node.kind == "outcome" and target_node.outcome in ("share", "must_share"):
-                add(Problem(f"{where}.next.unsure", "'Not sure' leads to sharing; it must lead to advice"))
+            if (
+                target_node is not None
+                and target_node.kind == "outcome"
+                and target_node.outcome in ("share", "must_share")
+            ):
+                add(
+                    Problem(
+                        f"{where}.next.unsure",
+                        "'Not sure' leads to sharing; it must lead to advice",
+                    )
+                )
             if target_node is not None and target_node.kind != "outcome":
-                add(Problem(f"{where}.next.unsure", "'Not sure' must lead to an outcome (seek advice), not to another question"))
+                add(
+                    Problem(
+                        f"{where}.next.unsure",
+                        "'Not sure' must lead to an outcome (seek advice), not to another question",
+                    )
+                )
         if node.kind == "judgement" and not node.reasons_prompt:
             add(Problem(where, "a judgement must say what reasons to record ('reasons')"))
         for i, duty in enumerate(node.weigh + node.proportionality):
@@ -108,16 +139,23 @@ def lint(pack: Pack) -> list[Problem]:
 
     for fact, question in pack.questions.items():
         cited(f"questions.toml: {fact}", question.cite)
-    for i, rule in enumerate(pack.golden_rules + pack.principles):
+    for rule in pack.golden_rules + pack.principles:
         cited(f"pack.toml: rule {rule.title!r}", rule.cite)
     for interrupt in pack.interrupts:
         cited(f"pack.toml: interrupts.{interrupt.id}", interrupt.cite)
         for cond in interrupt.when_any:
             spec = pack.facts.get(cond.fact)
             if spec is None:
-                add(Problem(f"pack.toml: interrupts.{interrupt.id}", f"'{cond.fact}' is not a fact"))
+                add(
+                    Problem(f"pack.toml: interrupts.{interrupt.id}", f"'{cond.fact}' is not a fact")
+                )
             elif set(cond.values) - set(spec.values):
-                add(Problem(f"pack.toml: interrupts.{interrupt.id}", f"not answers of '{cond.fact}': {sorted(set(cond.values) - set(spec.values))}"))
+                add(
+                    Problem(
+                        f"pack.toml: interrupts.{interrupt.id}",
+                        f"not answers of '{cond.fact}': {sorted(set(cond.values) - set(spec.values))}",
+                    )
+                )
     for i, duty in enumerate(pack.how_to_share):
         cited(f"pack.toml: how_to_share[{i}]", duty.cite)
     for i, duty in enumerate(pack.record):
@@ -136,10 +174,14 @@ def _graph_problems(pack: Pack) -> list[Problem]:
 
     def visit(node_id: str, path: list[str]) -> None:
         if node_id in on_path:
-            cycle = path[path.index(node_id):] + [node_id]
+            cycle = [*path[path.index(node_id) :], node_id]
             if node_id not in reported_cycles:
                 reported_cycles.add(node_id)
-                problems.append(Problem(f"flow.toml: nodes.{node_id}", "is part of a cycle: " + " -> ".join(cycle)))
+                problems.append(
+                    Problem(
+                        f"flow.toml: nodes.{node_id}", "is part of a cycle: " + " -> ".join(cycle)
+                    )
+                )
             return
         if node_id in seen or node_id not in pack.nodes:
             return
@@ -152,5 +194,7 @@ def _graph_problems(pack: Pack) -> list[Problem]:
     visit(pack.start, [])
     for node_id in pack.nodes:
         if node_id not in seen:
-            problems.append(Problem(f"flow.toml: nodes.{node_id}", "cannot be reached from the start"))
+            problems.append(
+                Problem(f"flow.toml: nodes.{node_id}", "cannot be reached from the start")
+            )
     return problems

@@ -117,7 +117,7 @@ class Node(NamedTuple):
     kind: str
     cite: tuple[str, ...]
     fact: str = ""
-    next: Mapping[str, str] = {}  # noqa: RUF012 (never mutated: nodes are immutable)
+    next: Mapping[str, str] = {}
     # judgement nodes
     weigh: tuple[Duty, ...] = ()
     proportionality: tuple[Duty, ...] = ()
@@ -161,7 +161,7 @@ class Pack:
     def __init__(
         self,
         *,
-        id: str,  # noqa: A002 (the pack's own word for it)
+        id: str,
         title: str,
         publisher: str,
         edition: str,
@@ -169,7 +169,7 @@ class Pack:
         version: str,
         summary: str,
         default: bool,
-        hash: str,  # noqa: A002
+        hash: str,
         path: Path,
         facts: Mapping[str, FactSpec],
         start: str,
@@ -266,15 +266,16 @@ def pack_load(path: Path) -> Pack:
     if isinstance(in_force, str):
         in_force = dt.date.fromisoformat(in_force)
     if not isinstance(in_force, dt.date):
-        raise PackError("in_force_from must be a date (YYYY-MM-DD)", field=f"{where}: in_force_from")
+        raise PackError(
+            "in_force_from must be a date (YYYY-MM-DD)", field=f"{where}: in_force_from"
+        )
 
     nodes = {
         node_id: _node(node_id, raw)
         for node_id, raw in _table(flow.get("nodes"), "flow.toml: nodes").items()
     }
     questions = {
-        fact: _question(fact, raw)
-        for fact, raw in _table(questions_raw, "questions.toml").items()
+        fact: _question(fact, raw) for fact, raw in _table(questions_raw, "questions.toml").items()
     }
     return Pack(
         id=_str(meta.get("id"), f"{where}: id"),
@@ -381,7 +382,8 @@ def _compiled(path: Path) -> dict[str, Any]:
     signature = _signature(resolved)
     cache_file = _cache_dir() / (resolved.as_posix().strip("/").replace("/", "__") + ".marshal")
     try:
-        cached = marshal.loads(cache_file.read_bytes())
+        # The cache is the user's own, written by this function, never data from elsewhere.
+        cached = marshal.loads(cache_file.read_bytes())  # noqa: S302
         if cached.get("format") == CACHE_FORMAT and cached.get("signature") == signature:
             return dict(cached)
     except (OSError, ValueError, EOFError, TypeError, AttributeError):
@@ -529,21 +531,32 @@ def _node(node_id: str, raw: Any) -> Node:
     table = _table(raw, where)
     kind = table.get("kind")
     if kind not in NODE_KINDS:
-        raise PackError(f"{where}.kind must be one of {', '.join(NODE_KINDS)}", field=f"{where}.kind")
+        raise PackError(
+            f"{where}.kind must be one of {', '.join(NODE_KINDS)}", field=f"{where}.kind"
+        )
     cite = _strs(table.get("cite"), f"{where}.cite")
     if kind == "outcome":
         outcome = table.get("outcome")
         if outcome not in OUTCOMES:
-            raise PackError(f"{where}.outcome must be one of {', '.join(OUTCOMES)}", field=f"{where}.outcome")
+            raise PackError(
+                f"{where}.outcome must be one of {', '.join(OUTCOMES)}", field=f"{where}.outcome"
+            )
         basis = table.get("basis")
         if outcome in ("share", "must_share"):
             if basis not in BASES:
-                raise PackError(f"{where}.basis must be one of {', '.join(BASES)}", field=f"{where}.basis")
+                raise PackError(
+                    f"{where}.basis must be one of {', '.join(BASES)}", field=f"{where}.basis"
+                )
         elif basis is not None:
-            raise PackError(f"{where}.basis is only for share and must_share", field=f"{where}.basis")
+            raise PackError(
+                f"{where}.basis is only for share and must_share", field=f"{where}.basis"
+            )
         inform = table.get("inform_subject", "not_applicable")
         if inform not in INFORM_RULES:
-            raise PackError(f"{where}.inform_subject must be one of {', '.join(INFORM_RULES)}", field=f"{where}.inform_subject")
+            raise PackError(
+                f"{where}.inform_subject must be one of {', '.join(INFORM_RULES)}",
+                field=f"{where}.inform_subject",
+            )
         return Node(
             id=node_id,
             kind=kind,

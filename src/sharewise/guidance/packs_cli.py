@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .engine import Outcome
 from .errors import PackError
 from .packs import pack_get, packs_all, packs_dirs
 
@@ -24,7 +25,9 @@ def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
     q.add_argument("pack_id")
     q = packs_sub.add_parser("check", help="lint the shipped packs, or the pack folders given")
     q.add_argument("paths", nargs="*", type=Path)
-    q = packs_sub.add_parser("diff", help="every combination of answers through two packs: where the outcomes differ")
+    q = packs_sub.add_parser(
+        "diff", help="every combination of answers through two packs: where the outcomes differ"
+    )
     q.add_argument("a")
     q.add_argument("b")
     q.add_argument("--json", action="store_true")
@@ -60,7 +63,9 @@ def _list(*, as_json: bool) -> int:
         return 0
     for pack in packs:
         default = "  (default)" if pack.default else ""
-        print(f"{pack.id}  {pack.edition}  in force from {pack.in_force_from.isoformat()}  v{pack.version}{default}")
+        print(
+            f"{pack.id}  {pack.edition}  in force from {pack.in_force_from.isoformat()}  v{pack.version}{default}"
+        )
         print(f"    {pack.title}")
         print(f"    {pack.publisher}; {pack.hash}")
     return 0
@@ -83,7 +88,7 @@ def _check(paths: list[Path]) -> int:
     return 1 if failed else 0
 
 
-def _summary(outcome: Any, *, with_basis: bool) -> str:
+def _summary(outcome: Outcome, *, with_basis: bool) -> str:
     text = outcome.outcome
     if with_basis and outcome.basis:
         text += f" ({outcome.basis})"
@@ -106,13 +111,22 @@ def _diff(a: str, b: str, *, as_json: bool, with_basis: bool = False) -> int:
             shown = {k: list(v) if isinstance(v, tuple) else v for k, v in sorted(facts.items())}
             differences[(sa, sb)].append(shown)
     if as_json:
-        print(json.dumps({
-            "a": a, "b": b, "combinations": total,
-            "differences": [
-                {a: sa, b: sb, "count": len(cases), "cases": cases}
-                for (sa, sb), cases in sorted(differences.items(), key=lambda kv: -len(kv[1]))
-            ],
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "a": a,
+                    "b": b,
+                    "combinations": total,
+                    "differences": [
+                        {a: sa, b: sb, "count": len(cases), "cases": cases}
+                        for (sa, sb), cases in sorted(
+                            differences.items(), key=lambda kv: -len(kv[1])
+                        )
+                    ],
+                },
+                indent=2,
+            )
+        )
         return 0
     differing = sum(len(v) for v in differences.values())
     print(f"{a} against {b}: {total} combinations of answers, {differing} give different outcomes.")

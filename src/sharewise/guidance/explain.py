@@ -9,7 +9,7 @@ from __future__ import annotations
 import textwrap
 
 from .engine import Outcome
-from .packs import Node, Pack
+from .packs import Node, Pack, flow_order
 
 OUTCOME_WORDS = {
     "ask": "More information is needed",
@@ -126,20 +126,12 @@ def flowchart_text(pack: Pack) -> str:
     for interrupt in pack.interrupts:
         lines += [f"At every step: {interrupt.title}", _wrap(interrupt.text), ""]
     lines.append("The flowchart:")
-    # Breadth-first from the start, so questions appear in the order they are asked.
-    order: list[str] = []
-    queue = [pack.start]
-    while queue:
-        node_id = queue.pop(0)
-        if node_id in order or node_id not in pack.nodes:
-            continue
-        order.append(node_id)
-        queue += [
-            t
-            for t in pack.nodes[node_id].next.values()
-            if pack.nodes.get(t) and pack.nodes[t].kind != "outcome"
-        ]
-    for node_id in order:
-        lines += _node_text(pack, pack.nodes[node_id])
+    part = ""
+    for node_id in flow_order(pack):
+        node = pack.nodes[node_id]
+        if node.part and node.part != part:
+            part = node.part
+            lines += [part.upper(), ""]
+        lines += _node_text(pack, node)
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -117,6 +117,10 @@ class Node(NamedTuple):
     kind: str
     cite: tuple[str, ...]
     fact: str = ""
+    # Which part of the guidance's own flowchart the node belongs to ("Question 4: Do you
+    # have consent to share?"), so pages can follow the guidance's numbering rather than
+    # the order of the nodes.
+    part: str = ""
     next: Mapping[str, str] = {}
     # judgement nodes
     weigh: tuple[Duty, ...] = ()
@@ -226,6 +230,26 @@ class Pack:
             "hash": self.hash,
             "default": self.default,
         }
+
+
+def flow_order(pack: Pack) -> list[str]:
+    """The question and judgement nodes in the order a practitioner meets them:
+    breadth-first from the start, with the nodes of one part of the guidance's flowchart
+    kept together (a court order's follow-up question stays under Question 1). Pages and
+    text versions of the flowchart use this order."""
+    order: list[str] = []
+    queue = [pack.start]
+    while queue:
+        node_id = queue.pop(0)
+        node = pack.nodes.get(node_id)
+        if node_id in order or node is None or node.kind == "outcome":
+            continue
+        order.append(node_id)
+        queue += list(node.next.values())
+    part_rank: dict[str, int] = {}
+    for index, node_id in enumerate(order):
+        part_rank.setdefault(pack.nodes[node_id].part or node_id, index)
+    return sorted(order, key=lambda n: part_rank[pack.nodes[n].part or n])
 
 
 def pack_hash(path: Path) -> str:
@@ -576,6 +600,7 @@ def _node(node_id: str, raw: Any) -> Node:
         kind=kind,
         cite=cite,
         fact=_str(table.get("fact"), f"{where}.fact"),
+        part=str(table.get("part", "")),
         next=dict(next_),
         weigh=_duties(table.get("weigh", []), f"{where}.weigh"),
         proportionality=_duties(table.get("proportionality", []), f"{where}.proportionality"),

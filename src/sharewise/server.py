@@ -1,0 +1,150 @@
+"""`sharewise serve` and `sharewise manage`: the web app and Django's commands.
+
+Django is imported inside the functions, never at module level, so that importing this
+module costs no Django start-up: `sharewise decide` shares the command line with `serve`
+and must never import Django (benchmarks/cli.py measures its start-up).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from gunicorn.app.base import BaseApplication
+from gunicorn.glogging import Logger
+
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIApplication
+
+SETTINGS_MODULE = "sharewise.settings"
+DEFAULT_WORKERS = 2
+THREADS_PER_WORKER = 4
+# What a shell reports for a program stopped by Ctrl-C (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+EXIT_FAILED = 1
+
+
+def _use_sharewise_settings() -> None:
+    # Overwritten, not defaulted: a DJANGO_SETTINGS_MODULE left in the shell by another
+    # project must not point Sharewise at someone else's database.
+    os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
+    """Bring the database up to date, collect the static files and serve the web app with
+    gunicorn until stopped (Ctrl-C or SIGTERM). Returns the exit status."""
+    _use_sharewise_settings()
+    # Gunicorn forks its workers from inside run(), so a worker ending unwinds through
+    # this function too; only this process, the master, reports that Sharewise stopped.
+    master = os.getpid()
+    try:
+        import django
+        from django.core.management import call_command
+        from django.db import DatabaseError, connections
+
+        django.setup()
+        try:
+            # Every start brings the database up to date, so that `sharewise serve` works on
+            # a fresh machine with no set-up and after every upgrade.
+            call_command("migrate", interactive=False, verbosity=0)
+            call_command("collectstatic", interactive=False, verbosity=0)
+        except DatabaseError as exc:
+            print(f"sharewise: cannot prepare the database: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        # The workers are forked from this process: a database connection opened for the
+        # migrations must not be shared between them.
+        connections.close_all()
+
+        url_host = f"[{host}]" if ":" in host else host
+
+        def say_where(arbiter: Any) -> None:
+            # Said once the port is bound, so it is never said when the port is taken.
+            print(
+                f"Sharewise is serving on http://{url_host}:{port}/ (Ctrl-C stops it)", flush=True
+            )
+
+        SharewiseServer(
+            {
+                "bind": f"{url_host}:{port}",
+                "workers": workers if workers is not None else DEFAULT_WORKERS,
+                "worker_class": "gthread",
+                "threads": THREADS_PER_WORKER,
+                "proc_name": "sharewise",
+                "accesslog": "-",
+                "logger_class": AccessLogOnStderr,
+                # Gunicorn's own start-up chatter is left out: the line above says where
+                # to go, and warnings and errors still reach stderr.
+                "loglevel": "warning",
+                # Gunicorn 25.1 and later open a control socket at one fixed path per
+                # user, so a second `sharewise serve` (another port, a test) would take it
+                # from the first. Nothing here uses it.
+                "control_socket_disable": True,
+                "when_ready": say_where,
+            },
+        ).run()
+    except KeyboardInterrupt:
+        if os.getpid() != master:
+            raise
+        # Ctrl-C before gunicorn took over its signals, for example during migrations.
+        print("Sharewise has stopped.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except SystemExit as exc:
+        if os.getpid() != master:
+            raise
+        # Gunicorn's arbiter ends with sys.exit(): status 0 after Ctrl-C or SIGTERM, and
+        # otherwise a failure it has already logged (such as the port being in use).
+        status = exc.code if isinstance(exc.code, int) else EXIT_FAILED
+        if status == 0:
+            print("Sharewise has stopped.", file=sys.stderr)
+        return status
+    return 0
+
+
+def manage(arguments: Sequence[str]) -> int:
+    """Run one of Django's management commands with Sharewise's settings, for example
+    `sharewise manage createsuperuser`. Returns its exit status."""
+    _use_sharewise_settings()
+    from django.core.management import execute_from_command_line
+
+    try:
+        execute_from_command_line(["sharewise manage", *arguments])
+    except SystemExit as exc:
+        # Commands report failure (bad arguments, CommandError) by exiting.
+        if exc.code is None:
+            return 0
+        return exc.code if isinstance(exc.code, int) else EXIT_FAILED
+    return 0
+
+
+class AccessLogOnStderr(Logger):  # type: ignore[misc]
+    """Gunicorn's logger with the access log on stderr, beside Django's log, leaving
+    stdout to the one line that says where Sharewise is serving."""
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        for handler in self.access_log.handlers:
+            if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+                handler.setStream(sys.stderr)
+
+
+class SharewiseServer(BaseApplication):  # type: ignore[misc]
+    """Gunicorn run from inside `sharewise serve` rather than from its own command line,
+    so that the server needs no configuration file and shares Sharewise's settings."""
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self) -> WSGIApplication:
+        # Imported in each worker after the fork, and after collectstatic, because
+        # WhiteNoise lists the static files once, when the application is built.
+        from sharewise.wsgi import application
+
+        return application

@@ -1,0 +1,228 @@
+"""Sharewise's one settings module, driven by environment variables.
+
+Every entry point uses it: `sharewise serve`, `sharewise manage`, the WSGI application and
+the tests. Nothing here needs editing to deploy; the environment says where the data lives,
+which database to use and whether the service sits behind HTTPS:
+
+    SHAREWISE_DATA_DIR      where the SQLite database, the secret key and the collected
+                            static files live (default $XDG_DATA_HOME/sharewise, or
+                            ~/.local/share/sharewise where XDG_DATA_HOME is unset; the
+                            tests use tests/settings.py, which gives each run its own)
+    DATABASE_URL            a PostgreSQL URL (postgres://user:password@host:5432/name);
+                            without it, SQLite in the data directory
+    SHAREWISE_SECRET_KEY    the signing key; without it, <data dir>/secret_key, made on first
+                            use
+    SHAREWISE_DEBUG         "on" shows Django's debug pages (never on a live service)
+    SHAREWISE_ALLOWED_HOSTS the host names the service answers to, comma separated
+                            (default 127.0.0.1,localhost)
+    SHAREWISE_HTTPS         "on" when a TLS proxy is in front: secure cookies and HSTS
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"", "0", "false", "no", "off"})
+
+
+def _env_flag(name: str) -> bool:
+    value = os.environ.get(name, "").strip().lower()
+    if value in TRUE_WORDS:
+        return True
+    if value in FALSE_WORDS:
+        return False
+    # A typo such as SHAREWISE_HTTPS=onn must not silently leave cookies insecure.
+    raise ImproperlyConfigured(f"{name} must be on or off, not {value!r}")
+
+
+def _data_dir() -> Path:
+    configured = os.environ.get("SHAREWISE_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser()
+    xdg_data_home = os.environ.get("XDG_DATA_HOME", "").strip()
+    base = Path(xdg_data_home) if xdg_data_home else Path.home() / ".local" / "share"
+    return base / "sharewise"
+
+
+def _secret_key(data_dir: Path) -> str:
+    configured = os.environ.get("SHAREWISE_SECRET_KEY", "").strip()
+    if configured:
+        return configured
+    key_file = data_dir / "secret_key"
+    if not key_file.exists():
+        # Written to a private temporary file and then linked into place, so that two
+        # processes starting at once (gunicorn's workers, a `manage` command) agree on one
+        # key and none ever reads a half-written file; the link fails if another process
+        # got there first, and its key is used.
+        fd, temporary = tempfile.mkstemp(dir=data_dir, prefix=".secret_key.")
+        try:
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(50) + "\n")
+            os.chmod(temporary, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, key_file)
+        finally:
+            os.unlink(temporary)
+    key = key_file.read_text(encoding="ascii").strip()
+    if not key:
+        raise ImproperlyConfigured(f"{key_file} is empty: delete it to make a new key")
+    return key
+
+
+def _sqlite(data_dir: Path) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": data_dir / "sharewise.sqlite3",
+        "OPTIONS": {
+            # WAL lets readers carry on while one process writes. IMMEDIATE transactions
+            # take the write lock at BEGIN, so a second writer waits for it (up to the busy
+            # timeout, 20 s) instead of failing with "database is locked" halfway through a
+            # transaction that started as a read. `synchronous` stays at its default, FULL:
+            # a decision once recorded must survive a power cut.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=20000;",
+            "transaction_mode": "IMMEDIATE",
+        },
+    }
+
+
+# The data directory holds the database (personal data) and the secret key, so only its
+# owner may open it.
+DATA_DIR = _data_dir()
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+SECRET_KEY = _secret_key(DATA_DIR)
+DEBUG = _env_flag("SHAREWISE_DEBUG")
+HTTPS = _env_flag("SHAREWISE_HTTPS")
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in os.environ.get("SHAREWISE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",")
+    if host.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "sharewise.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    # WhiteNoise comes straight after SecurityMiddleware, as its documentation asks, so
+    # static files get the security headers and skip the rest of the stack.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "sharewise.urls"
+WSGI_APPLICATION = "sharewise.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = os.environ.get("DATABASE_URL", "").strip()
+# A PostgreSQL connection is kept for a minute between requests rather than opened for
+# each one, and checked at the start of each request, so that a restarted database server
+# does not make the next request fail.
+DATABASES = {
+    "default": (
+        dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+        if DATABASE_URL
+        else _sqlite(DATA_DIR)
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Hashed, compressed file names let browsers cache the stylesheet for a year and
+        # still see a new one the moment it changes. With DEBUG on, files are served as
+        # they are edited, so there is nothing to hash.
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        ),
+    },
+}
+
+# Cookies never reach scripts and are not sent on cross-site sub-requests.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+if HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    # Browsers that have seen the service over HTTPS refuse plain HTTP to it for a year.
+    # Not preloaded: that commits the whole domain, which is its owner's decision.
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # The TLS proxy in front sets X-Forwarded-Proto and must strip it from what clients
+    # send; without this Django would think every request came over plain HTTP and refuse
+    # the Origin of every form posted over HTTPS.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Everything is logged to stderr, for the process supervisor or container runtime to keep.
+# Tracebacks go to the log, never to a user: with DEBUG off Django shows templates/500.html.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "plain",
+        },
+    },
+    "root": {"handlers": ["stderr"], "level": "INFO"},
+    "loggers": {
+        # Named here so that Django's default handlers (one of them e-mails admins) are
+        # replaced rather than added to.
+        "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,112 @@
+"""`sharewise serve` end to end: a real gunicorn in a separate process, on a free port,
+with a data directory of its own."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from sharewise.guidance.packs import pack_get
+
+STARTUP_TIMEOUT = 60
+STOP_TIMEOUT = 30
+
+
+def sharewise_command() -> str:
+    # The project's own virtual environment first, so the test never runs another
+    # installation of Sharewise that happens to be on PATH.
+    beside_python = Path(sys.executable).parent / "sharewise"
+    if beside_python.is_file():
+        return str(beside_python)
+    found = shutil.which("sharewise")
+    assert found, "the sharewise command is not installed"
+    return found
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def fetch(url: str) -> tuple[int, str]:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.status, response.read().decode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "stop_signal", [signal.SIGTERM, signal.SIGINT], ids=["terminate", "ctrl-c"]
+)
+def test_serve_answers_and_stops(tmp_path: Path, stop_signal: signal.Signals) -> None:
+    port = free_port()
+    data_dir = tmp_path / "data"
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SHAREWISE_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env["SHAREWISE_DATA_DIR"] = str(data_dir)
+    # Files rather than pipes: nobody reads a pipe while the server runs, and a full pipe
+    # would block the access log.
+    stdout_path, stderr_path = tmp_path / "stdout", tmp_path / "stderr"
+    with stdout_path.open("w") as stdout, stderr_path.open("w") as stderr:
+        process = subprocess.Popen(
+            [sharewise_command(), "serve", "--port", str(port)],
+            env=env,
+            stdout=stdout,
+            stderr=stderr,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            assert process.poll() is None, f"serve exited early:\n{stderr_path.read_text()}"
+            try:
+                if fetch(f"{base}/healthz") == (200, "ok"):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert time.monotonic() < deadline, (
+                f"no answer in {STARTUP_TIMEOUT} s:\n{stderr_path.read_text()}"
+            )
+            time.sleep(0.2)
+
+        status, html = fetch(f"{base}/packs/hmg-2018/")
+        assert status == 200
+        assert pack_get("hmg-2018").title in html
+
+        assert (
+            stdout_path.read_text().splitlines()[0].startswith(f"Sharewise is serving on {base}/")
+        )
+        # Migrated on first start, and the secret key made private.
+        assert (data_dir / "sharewise.sqlite3").is_file()
+        assert stat.S_IMODE((data_dir / "secret_key").stat().st_mode) == 0o600
+        assert (data_dir / "static" / "staticfiles.json").is_file()
+    finally:
+        process.send_signal(stop_signal)
+        try:
+            returncode = process.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+            raise
+    log = stderr_path.read_text()
+    assert returncode == 0, log
+    assert "Traceback" not in log
+    # Said once, by the master: the workers it forked end quietly.
+    assert log.count("Sharewise has stopped.") == 1
+    assert log.rstrip().endswith("Sharewise has stopped.")
+    # The access log goes to stderr with everything else (read once the server has
+    # stopped, because a line is written only after its response is sent).
+    assert '"GET /packs/hmg-2018/ HTTP/1.1" 200' in log

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from sharewise.guidance.packs import pack_get
+from sharewise.guidance.packs import SHIPPED_PACKS_DIR, pack_get
 
 STARTUP_TIMEOUT = 60
 STOP_TIMEOUT = 30
@@ -110,3 +110,27 @@ def test_serve_answers_and_stops(tmp_path: Path, stop_signal: signal.Signals) ->
     # The access log goes to stderr with everything else (read once the server has
     # stopped, because a line is written only after its response is sent).
     assert '"GET /packs/hmg-2018/ HTTP/1.1" 200' in log
+
+
+def test_a_broken_pack_stops_the_app_from_starting(tmp_path: Path) -> None:
+    # A copy of the shipped packs with one citation that resolves nowhere.
+    packs_copy = tmp_path / "packs"
+    shutil.copytree(SHIPPED_PACKS_DIR, packs_copy)
+    flow = packs_copy / "hmg-2018" / "flow.toml"
+    flow.write_text(flow.read_text().replace('cite = ["when"]', 'cite = ["nowhere"]', 1))
+    code = (
+        "import sharewise.guidance.packs as p, pathlib, sys, django;"
+        f"p.SHIPPED_PACKS_DIR = pathlib.Path({str(packs_copy)!r});"
+        "django.setup()"
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "sharewise.settings",
+        "SHAREWISE_DATA_DIR": str(tmp_path / "data"),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode != 0
+    assert "The policy packs have problems" in proc.stderr
+    assert "hmg-2018: flow.toml: nodes.purpose: cites 'nowhere'" in proc.stderr

@@ -93,7 +93,7 @@ class Outcome:
         pack: Pack,
         outcome: str,
         end: Node,
-        path: tuple[tuple[Node, Answer], ...],
+        path: tuple[Step, ...],
         interrupts: tuple[Interrupt, ...],
         inform_subject: str | None,
         reasons_answer: Answer | None,
@@ -145,31 +145,27 @@ class Outcome:
     # --- derived from the path ---
     @cached_property
     def trace(self) -> tuple[Step, ...]:
-        # Steps are immutable and a pack has few (node, answer) pairs, so each is built once
-        # per process and shared by every outcome that passes through it.
-        cache = self._pack.steps
-        steps = []
-        for node, answer in self._path:
-            step = cache.get((node.id, answer))
-            if step is None:
-                step = cache[(node.id, answer)] = Step(
-                    node.id, node.kind, node.fact, answer, node.cite
-                )
-            steps.append(step)
-        if self._reasons_answer is not None and all(s.fact != REASONS_FACT for s in steps):
-            # The outcome asked whether to tell the person (3.48): that answer is a step too.
-            question = self._pack.questions[REASONS_FACT]
-            steps.append(
-                Step(self._end.id, "question", REASONS_FACT, self._reasons_answer, question.cite)
-            )
-        return tuple(steps)
+        if self._reasons_answer is None or any(s.fact == REASONS_FACT for s in self._path):
+            return self._path
+        # The outcome asked whether to tell the person (3.48): that answer is a step too.
+        question = self._pack.questions[REASONS_FACT]
+        reasons_step = Step(
+            self._end.id, "question", REASONS_FACT, self._reasons_answer, question.cite
+        )
+        return (*self._path, reasons_step)
 
     @cached_property
     def judgements(self) -> tuple[Judgement, ...]:
         return tuple(
-            Judgement(node.id, node.fact, answer, node.reasons_prompt, self._reasons.get(node.fact))
-            for node, answer in self._path
-            if node.kind == "judgement"
+            Judgement(
+                step.node,
+                step.fact,
+                step.answer,
+                self._pack.nodes[step.node].reasons_prompt,
+                self._reasons.get(step.fact),
+            )
+            for step in self._path
+            if step.kind == "judgement"
         )
 
     @cached_property
@@ -263,7 +259,10 @@ def evaluate(
                 interrupts += (interrupt,)
                 break
     nodes = pack.nodes
-    path: list[tuple[Node, Answer]] = []
+    path: list[Step] = []
+    # Steps are immutable and a pack has few (node, answer) pairs, so each is built once
+    # per process and shared by every outcome that passes through it.
+    steps = pack.steps
     node = nodes[pack.start]
     # A well-formed pack has no cycle (the linter checks); the bound keeps a broken one
     # from hanging a request.
@@ -272,7 +271,12 @@ def evaluate(
             answer = facts.get(node.fact)
             if answer is None:
                 return Outcome(pack, "ask", node, tuple(path), interrupts, None, None, reasons)
-            path.append((node, answer))
+            step = steps.get((node.id, answer))
+            if step is None:
+                step = steps[(node.id, answer)] = Step(
+                    node.id, node.kind, node.fact, answer, node.cite
+                )
+            path.append(step)
             key = answer if type(answer) is str else branch_key(answer)
             node = nodes[node.next[key]]
             continue

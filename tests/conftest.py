@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.management import call_command
 
 
 def require(what: str, available: bool, reason: str) -> None:
@@ -34,3 +35,26 @@ def postgres(db: None) -> None:
         connection.vendor == "postgresql",
         "needs PostgreSQL: set DATABASE_URL to a server (.ci/run uses 127.0.0.1:5432)",
     )
+
+
+@pytest.fixture
+def sign_in():
+    """Sign a test client in as a user, as if they had passed multi-factor authentication.
+
+    The MFA flow itself is tested in tests/accounts; elsewhere a signed-in user is one who
+    has completed it."""
+
+    def sign(client, user) -> None:
+        client.force_login(user)
+        mark = globals().get("_mfa_mark")
+        if mark is not None:
+            mark(client, user)
+
+    return sign
+
+
+@pytest.fixture(scope="session", autouse=True)
+def collected_static() -> None:
+    # The tests run with DEBUG off, as the service does, so pages refer to the hashed
+    # names in the manifest that collectstatic writes, and WhiteNoise serves from it.
+    call_command("collectstatic", interactive=False, verbosity=0)

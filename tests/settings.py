@@ -19,3 +19,7 @@ os.environ["SHAREWISE_DATA_DIR"] = os.path.join(_run_dir, "data")
 os.environ["SHAREWISE_CACHE_DIR"] = os.path.join(_run_dir, "cache")
 
 from sharewise.settings import *  # noqa: E402, F403
+
+# Argon2 is deliberately slow; tests create many users, so they hash with a fast hasher.
+# The production list (Argon2 first) is checked by reading sharewise.settings itself.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

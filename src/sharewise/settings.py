@@ -115,6 +115,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "sharewise.web",
+    "sharewise.agencies",
+    "sharewise.people",
+    "sharewise.consents",
+    "sharewise.decisions",
 ]
 
 MIDDLEWARE = [

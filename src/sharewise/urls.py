@@ -6,4 +6,6 @@ from django.urls import include, path
 
 urlpatterns = [
     path("", include("sharewise.web.urls")),
+    path("people/", include("sharewise.people.urls")),
+    path("", include("sharewise.decisions.urls")),
 ]

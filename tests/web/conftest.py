@@ -11,14 +11,6 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
-
-
-@pytest.fixture(scope="session", autouse=True)
-def collected_static() -> None:
-    # The tests run with DEBUG off, as the service does, so pages refer to the hashed
-    # names in the manifest that collectstatic writes, and WhiteNoise serves from it.
-    call_command("collectstatic", interactive=False, verbosity=0)
 
 
 class PageMarkup(HTMLParser):

@@ -1,0 +1,62 @@
+"""Reads of decisions, always through the user's agencies (003 3.15)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from sharewise.agencies.selectors import agency_ids_for_user
+from sharewise.common import NotFound
+from sharewise.consents.models import ConsentRecord
+from sharewise.consents.selectors import consents_for_person
+from sharewise.people.models import Person
+
+from .models import Decision
+
+
+def decision_get_for_user(*, user: Any, decision_id: int) -> Decision:
+    try:
+        return Decision.objects.select_related(
+            "person", "agency", "created_by", "signed_by", "corrects"
+        ).get(pk=decision_id, agency_id__in=agency_ids_for_user(user=user))
+    except Decision.DoesNotExist:
+        raise NotFound("There is no such decision in your agency's records") from None
+
+
+def decisions_for_person(*, user: Any, person: Person) -> QuerySet[Decision]:
+    return Decision.objects.filter(
+        person=person, agency_id__in=agency_ids_for_user(user=user)
+    ).select_related("created_by", "signed_by")
+
+
+def decisions_for_user(*, user: Any) -> QuerySet[Decision]:
+    return Decision.objects.filter(agency_id__in=agency_ids_for_user(user=user)).select_related(
+        "person", "created_by"
+    )
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    """One event in a person's chronology: a decision or a consent response."""
+
+    at: dt.datetime
+    kind: str  # "decision" or "consent"
+    decision: Decision | None = None
+    consent: ConsentRecord | None = None
+
+
+def chronology_for_person(*, user: Any, person: Person) -> list[ChronologyEntry]:
+    """Every decision and consent about `person` that the user's agencies hold, newest
+    first: the picture a safeguarding review asks for."""
+    entries = [
+        ChronologyEntry(at=d.signed_at or d.created_at, kind="decision", decision=d)
+        for d in decisions_for_person(user=user, person=person)
+    ]
+    entries += [
+        ChronologyEntry(at=c.given_at, kind="consent", consent=c)
+        for c in consents_for_person(user=user, person=person)
+    ]
+    return sorted(entries, key=lambda e: e.at, reverse=True)

@@ -1,0 +1,330 @@
+"""Writes of decisions: start, answer, record the details, sign, correct.
+
+One function per write, used alike by the web wizard, the JSON API and the CLI. Each
+checks the user's agency and role, calls the guidance core to decide, and saves in one
+transaction. The engine decides; these functions only store what it decided, with the
+practitioner's reasons.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sharewise.agencies.models import Role
+from sharewise.agencies.selectors import roles_for_user
+from sharewise.common import NotFound, PermissionDenied, ServiceError
+from sharewise.consents.selectors import consent_effective_for_person
+from sharewise.guidance.decide import decide
+from sharewise.guidance.engine import Outcome
+from sharewise.guidance.errors import GuidanceError
+from sharewise.guidance.facts import facts_validate
+from sharewise.guidance.packs import pack_default_id, pack_get
+from sharewise.people.models import Person
+
+from .models import Decision, PersonTold, SpecialCategoryCondition, Status
+
+DECIDING_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.MANAGER})
+SHARING = ("share", "must_share")
+
+
+def _require_decider(user: Any, person: Person) -> None:
+    roles = roles_for_user(user=user, agency=person.agency)
+    if not roles:
+        # Not of this agency at all: the record is not theirs to know about (3.15).
+        raise NotFound("There is no such person in your agency's records")
+    if not roles & DECIDING_ROLES:
+        raise PermissionDenied("Your role can read decisions but not make them")
+
+
+def _require_draft(decision: Decision, revision: int | None) -> None:
+    if decision.status != Status.DRAFT:
+        raise ServiceError(
+            "This decision is signed and cannot be changed. Make a correction instead.",
+            field="status",
+        )
+    if revision is not None and revision != decision.revision:
+        raise ServiceError(
+            "Someone else changed this decision after you opened it. Nothing you entered "
+            "has been saved: check the decision as it is now and make your change again.",
+            field="revision",
+        )
+
+
+def decision_evaluate(decision: Decision) -> Outcome:
+    """The outcome of the decision's answers under its pack: the engine, nothing else."""
+    raw: dict[str, Any] = {"pack": decision.pack_id, **decision.facts}
+    if decision.reasons:
+        raw["reasons"] = {k: v for k, v in decision.reasons.items() if isinstance(v, str)}
+    return decide(raw)
+
+
+def _store_outcome(decision: Decision, outcome: Outcome) -> None:
+    pack = pack_get(outcome.pack)
+    decision.pack_version = pack.version
+    decision.pack_hash = pack.hash
+    decision.outcome = outcome.outcome
+    decision.basis = outcome.basis or ""
+    decision.refer_now = outcome.refer_now
+    decision.inform_subject = outcome.inform_subject or ""
+    decision.trace = [step.as_json() for step in outcome.trace]
+    decision.citations = list(outcome.citations)
+
+
+def _consent_from_records(decision: Decision, user: Any) -> None:
+    """Answer the consent question from the consent records held, where there are any,
+    keeping how it was worked out so the practitioner can see why."""
+    effective, record_ids = consent_effective_for_person(
+        user=user,
+        person=decision.person,
+        purpose=decision.purpose,
+        recipient=decision.recipient,
+        information=decision.information,
+    )
+    if effective is None:
+        decision.consent_source = None
+        return
+    source = effective.as_json()
+    source["records"] = record_ids
+    source["facts"] = {}
+    if effective.consent != "ask":
+        source["facts"]["consent"] = effective.consent
+        if effective.covers is not None:
+            source["facts"]["consent_covers"] = effective.covers
+    decision.consent_source = source
+    decision.facts = {**decision.facts, **source["facts"]}
+
+
+@transaction.atomic
+def decision_start(
+    *,
+    user: Any,
+    person: Person,
+    purpose: str,
+    recipient: str = "",
+    information: Sequence[str] = (),
+    pack_id: str | None = None,
+) -> Decision:
+    _require_decider(user, person)
+    if not purpose.strip():
+        raise ServiceError("Say what the information would be shared for", field="purpose")
+    chosen = pack_id or pack_default_id()
+    try:
+        pack = pack_get(chosen)
+    except GuidanceError as exc:
+        raise ServiceError(exc.message, field="pack_id") from exc
+    decision = Decision(
+        agency=person.agency,
+        person=person,
+        purpose=purpose.strip(),
+        recipient=recipient.strip(),
+        information=[i.strip() for i in information if i.strip()],
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_hash=pack.hash,
+        created_by=user,
+    )
+    _consent_from_records(decision, user)
+    _store_outcome(decision, decision_evaluate(decision))
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_answer(
+    *,
+    user: Any,
+    decision: Decision,
+    answers: Mapping[str, Any],
+    reasons: Mapping[str, str] | None = None,
+    proportionality: Sequence[Mapping[str, str]] | None = None,
+    revision: int | None = None,
+) -> Decision:
+    """Record answers (one page's, or several from the API) and decide again.
+
+    A judgement needs its reasons before the decision goes on: the engine follows the
+    practitioner's conclusion, and the record must say why (3.41, 3.51)."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    _require_decider(user, decision.person)
+    _require_draft(decision, revision)
+    pack = pack_get(decision.pack_id)
+    try:
+        clean, _ = facts_validate(dict(answers), vocabulary=pack.facts)
+    except GuidanceError as exc:
+        raise ServiceError(exc.message, field=exc.field) from exc
+    reasons = dict(reasons or {})
+    judgement_facts = {n.fact for n in pack.nodes.values() if n.kind == "judgement"}
+    for fact in clean:
+        if fact in judgement_facts and not (reasons.get(fact) or "").strip():
+            raise ServiceError(
+                "Enter the reasons for your judgement before going on", field=f"reasons.{fact}"
+            )
+    stored = {k: list(v) if isinstance(v, tuple) else v for k, v in clean.items()}
+    decision.facts = {**decision.facts, **stored}
+    decision.reasons = {**decision.reasons, **{k: v.strip() for k, v in reasons.items()}}
+    if proportionality is not None:
+        decision.proportionality = _proportionality_clean(proportionality)
+    if decision.consent_source and set(stored) & set(decision.consent_source.get("facts", {})):
+        # The practitioner answered the consent question themself: say so in the record.
+        decision.consent_source = {**decision.consent_source, "changed_by_practitioner": True}
+    _store_outcome(decision, decision_evaluate(decision))
+    decision.revision += 1
+    decision.save()
+    return decision
+
+
+def _proportionality_clean(answers: Sequence[Mapping[str, str]]) -> list[dict[str, str]]:
+    # The proportionality questions (002) have no right answer: they are the practitioner's
+    # working, kept with the decision so a reader sees how the balance was struck.
+    return [
+        {"question": str(a.get("question", "")).strip(), "answer": str(a.get("answer", "")).strip()}
+        for a in answers
+        if str(a.get("answer", "")).strip()
+    ]
+
+
+DETAIL_FIELDS = (
+    "article6_basis",
+    "special_category_condition",
+    "paragraph18_reason",
+    "person_told",
+    "person_not_told_reason",
+    "advice_from",
+    "advice_given",
+    "notes",
+)
+
+
+@transaction.atomic
+def decision_details_update(
+    *,
+    user: Any,
+    decision: Decision,
+    details: Mapping[str, Any],
+    proportionality: Sequence[Mapping[str, str]] | None = None,
+    revision: int | None = None,
+) -> Decision:
+    """Record the lawful basis, whether the person was told, the advice taken and notes."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    _require_decider(user, decision.person)
+    _require_draft(decision, revision)
+    for name, value in details.items():
+        if name not in DETAIL_FIELDS:
+            raise ServiceError(f"'{name}' is not part of a decision's details", field=name)
+        field = Decision._meta.get_field(name)
+        text = "" if value is None else str(value).strip()
+        choices = [c[0] for c in getattr(field, "choices", None) or []]
+        if choices and text and text not in choices:
+            raise ServiceError(f"'{text}' is not an allowed value", field=name)
+        setattr(decision, name, text)
+    if proportionality is not None:
+        decision.proportionality = _proportionality_clean(proportionality)
+    decision.revision += 1
+    decision.save()
+    return decision
+
+
+def decision_sign_problems(decision: Decision) -> list[tuple[str, str]]:
+    """What must be put right before `decision` can be signed, as (field, message)."""
+    problems: list[tuple[str, str]] = []
+    outcome = decision_evaluate(decision)
+    if outcome.outcome == "ask":
+        return [("facts", "Answer every question before signing")]
+    for judgement in outcome.judgements:
+        if not judgement.reasons:
+            problems.append((f"reasons.{judgement.fact}", "Enter the reasons for your judgement"))
+    if outcome.outcome in SHARING:
+        if not decision.article6_basis:
+            problems.append(
+                ("article6_basis", "Select the lawful basis for sharing (UK GDPR Article 6)")
+            )
+        if not decision.special_category_condition:
+            problems.append(
+                (
+                    "special_category_condition",
+                    "Say whether the information includes special category data, and if so the condition relied on",
+                )
+            )
+        if (
+            decision.special_category_condition == SpecialCategoryCondition.SAFEGUARDING
+            and outcome.basis != "consent"
+            and not decision.paragraph18_reason
+        ):
+            problems.append(
+                (
+                    "paragraph18_reason",
+                    "Select why consent was not sought (DPA 2018 Schedule 1 paragraph 18)",
+                )
+            )
+        if not decision.person_told:
+            problems.append(("person_told", "Say whether the person has been or will be told"))
+        if decision.person_told == PersonTold.NO and not decision.person_not_told_reason.strip():
+            problems.append(("person_not_told_reason", "Enter why the person will not be told"))
+    return problems
+
+
+@transaction.atomic
+def decision_sign(*, user: Any, decision: Decision, revision: int | None = None) -> Decision:
+    """Sign a draft: from now on it is the record and is never edited (corrections are
+    new versions)."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    _require_decider(user, decision.person)
+    _require_draft(decision, revision)
+    problems = decision_sign_problems(decision)
+    if problems:
+        field, message = problems[0]
+        raise ServiceError(message, field=field)
+    outcome = decision_evaluate(decision)
+    _store_outcome(decision, outcome)
+    # The record keeps the answers the outcome rests on, in the order they were asked.
+    used = [step.fact for step in outcome.trace]
+    decision.facts = {fact: decision.facts[fact] for fact in used if fact in decision.facts}
+    decision.status = Status.SIGNED
+    decision.signed_by = user
+    decision.signed_at = timezone.now()
+    decision.revision += 1
+    decision.save()
+    return decision
+
+
+@transaction.atomic
+def decision_correct(*, user: Any, decision: Decision) -> Decision:
+    """Start a correction of a signed decision: a new draft version that keeps the old."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    _require_decider(user, decision.person)
+    if decision.status != Status.SIGNED:
+        raise ServiceError(
+            "Only a signed decision is corrected; change the draft instead", field="status"
+        )
+    if Decision.objects.filter(corrects=decision).exists():
+        raise ServiceError(
+            "This decision has already been corrected: correct the latest version", field="status"
+        )
+    copy = Decision.objects.create(
+        agency=decision.agency,
+        person=decision.person,
+        purpose=decision.purpose,
+        recipient=decision.recipient,
+        information=decision.information,
+        pack_id=decision.pack_id,
+        pack_version=decision.pack_version,
+        pack_hash=decision.pack_hash,
+        facts=decision.facts,
+        reasons=decision.reasons,
+        proportionality=decision.proportionality,
+        consent_source=decision.consent_source,
+        outcome=decision.outcome,
+        basis=decision.basis,
+        refer_now=decision.refer_now,
+        inform_subject=decision.inform_subject,
+        trace=decision.trace,
+        citations=decision.citations,
+        **{name: getattr(decision, name) for name in DETAIL_FIELDS},
+        version=decision.version + 1,
+        corrects=decision,
+        created_by=user,
+    )
+    return copy

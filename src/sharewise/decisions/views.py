@@ -1,0 +1,330 @@
+"""The guided decision: start, one question a page, check your answers, the outcome, sign;
+and the record of a decision, on screen and as a PDF.
+
+Every page takes its question from the engine's `ask`, so the order is the pack's; every
+write goes through `decisions.services`, which saves the draft on every page so that a
+session that times out loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from sharewise.common import NotFound, PermissionDenied, ServiceError
+from sharewise.guidance.engine import Outcome, question_json
+from sharewise.guidance.packs import Pack, pack_default_id, pack_get, packs_all
+from sharewise.people.selectors import person_get_for_user
+from sharewise.web.forms import FormErrors, lines, text
+
+from . import services
+from .models import (
+    Article6Basis,
+    Decision,
+    Paragraph18Reason,
+    PersonTold,
+    SpecialCategoryCondition,
+)
+from .selectors import decision_get_for_user
+
+
+def _decision_or_404(request: HttpRequest, decision_id: int) -> Decision:
+    try:
+        return decision_get_for_user(user=request.user, decision_id=decision_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+def _paragraphs(pack: Pack, cites: list[str] | tuple[str, ...]) -> list[Any]:
+    """The cited paragraphs with their text, for the guidance beside a page."""
+    return [p for p in (pack.paragraph(c) for c in dict.fromkeys(cites)) if p is not None]
+
+
+def _next_page(decision: Decision, outcome: Outcome | None = None) -> str:
+    outcome = outcome or services.decision_evaluate(decision)
+    if outcome.outcome == "ask" and outcome.question is not None:
+        return reverse("decisions:question", args=[decision.pk, outcome.question["id"]])
+    return reverse("decisions:check", args=[decision.pk])
+
+
+def _answer_label(pack: Pack, fact: str, answer: Any) -> str:
+    question = pack.questions.get(fact)
+    labels = {o.value: o.label for o in question.options} if question else {}
+    if isinstance(answer, list | tuple):
+        return "; ".join(labels.get(str(a), str(a)) for a in answer) or "None of these"
+    return labels.get(answer, str(answer))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def decision_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    try:
+        person = person_get_for_user(user=request.user, person_id=person_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    errors = FormErrors()
+    if request.method == "POST":
+        try:
+            decision = services.decision_start(
+                user=request.user,
+                person=person,
+                purpose=text(request, "purpose"),
+                recipient=text(request, "recipient"),
+                information=lines(request, "information"),
+                pack_id=text(request, "pack_id") or None,
+            )
+        except PermissionDenied as exc:
+            raise HttpForbidden(exc.message) from exc
+        except ServiceError as exc:
+            errors.add_service_error(exc)
+        else:
+            return redirect(_next_page(decision))
+    context = {
+        "person": person,
+        "errors": errors,
+        "values": request.POST,
+        "packs": packs_all(),
+        "default_pack": pack_default_id(),
+    }
+    return render(request, "decisions/decision_new.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
+    decision = _decision_or_404(request, decision_id)
+    if decision.is_signed:
+        return redirect("decisions:detail", decision_id=decision.pk)
+    pack = pack_get(decision.pack_id)
+    if fact not in pack.questions:
+        raise Http404(f"Pack {pack.id} asks no question '{fact}'")
+    outcome = services.decision_evaluate(decision)
+    # The node that asks this fact now, or for a change from the check page the first that
+    # asks it; the reasons question can also be asked by an outcome.
+    node_id = (
+        outcome.question["node"]
+        if outcome.question and outcome.question["id"] == fact
+        else next((n.id for n in pack.nodes.values() if n.fact == fact), None)
+    )
+    node = pack.nodes[node_id] if node_id else pack.nodes[outcome.node or pack.start]
+    asked = question_json(pack, node, fact)
+    spec = pack.facts[fact]
+    errors = FormErrors()
+    changing = request.GET.get("change") == "1"
+    if request.method == "POST":
+        if spec.multiple:
+            chosen: Any = [v for v in request.POST.getlist(fact) if v != "none"]
+            if not request.POST.getlist(fact):
+                errors.add(fact, "Select all that apply, or 'None of these'")
+        else:
+            chosen = text(request, fact)
+            if not chosen:
+                errors.add(fact, "Select an answer")
+        reasons = {fact: text(request, "reasons")} if asked["kind"] == "judgement" else {}
+        proportionality = (
+            [
+                {"question": item["text"], "answer": text(request, f"proportionality-{i}")}
+                for i, item in enumerate(asked.get("proportionality", []))
+            ]
+            if asked["kind"] == "judgement"
+            else None
+        )
+        if not errors:
+            try:
+                decision = services.decision_answer(
+                    user=request.user,
+                    decision=decision,
+                    answers={fact: chosen},
+                    reasons=reasons,
+                    proportionality=proportionality,
+                    revision=int(request.POST.get("revision", "0") or 0),
+                )
+            except PermissionDenied as exc:
+                raise HttpForbidden(exc.message) from exc
+            except ServiceError as exc:
+                errors.add(
+                    "reasons" if (exc.field or "").startswith("reasons") else (exc.field or fact),
+                    exc.message,
+                )
+            else:
+                after = services.decision_evaluate(decision)
+                if changing and after.outcome != "ask":
+                    return redirect("decisions:check", decision_id=decision.pk)
+                return redirect(_next_page(decision, after))
+    current = decision.facts.get(fact)
+    from_records = (decision.consent_source or {}).get("facts", {}).get(fact)
+    context = {
+        "decision": decision,
+        "pack": pack,
+        "question": asked,
+        "options": pack.questions[fact].options,
+        "multiple": spec.multiple,
+        "current": current if current is not None else [],
+        "posted": request.POST.getlist(fact) if request.method == "POST" else None,
+        "reasons": request.POST.get("reasons", decision.reasons.get(fact, "")),
+        "proportionality_answers": {p["question"]: p["answer"] for p in decision.proportionality},
+        "consent_source": decision.consent_source if from_records is not None else None,
+        "paragraphs": _paragraphs(pack, asked["cite"]),
+        "refer_now": outcome.refer_now,
+        "interrupts": outcome.interrupts,
+        "errors": errors,
+        "step": len(outcome.trace) + 1,
+        "back_url": reverse("decisions:check", args=[decision.pk]) if changing else None,
+        "changing": changing,
+    }
+    return render(request, "decisions/question.html", context, status=400 if errors else 200)
+
+
+def _answers(pack: Pack, decision: Decision, outcome: Outcome) -> list[dict[str, Any]]:
+    from_records = (decision.consent_source or {}).get("facts", {})
+    return [
+        {
+            "fact": step.fact,
+            "question": pack.questions[step.fact].text,
+            "answer": _answer_label(pack, step.fact, step.answer),
+            "kind": step.kind,
+            "cite": step.cite,
+            "reasons": decision.reasons.get(step.fact, ""),
+            "from_records": step.fact in from_records
+            and from_records[step.fact] == decision.facts.get(step.fact),
+        }
+        for step in outcome.trace
+    ]
+
+
+@require_safe
+@login_required
+def check(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision_or_404(request, decision_id)
+    if decision.is_signed:
+        return redirect("decisions:detail", decision_id=decision.pk)
+    pack = pack_get(decision.pack_id)
+    outcome = services.decision_evaluate(decision)
+    context = {
+        "decision": decision,
+        "pack": pack,
+        "outcome": outcome,
+        "answers": _answers(pack, decision, outcome),
+        "next_url": _next_page(decision, outcome)
+        if outcome.outcome == "ask"
+        else reverse("decisions:outcome", args=[decision.pk]),
+    }
+    return render(request, "decisions/check.html", context)
+
+
+DETAIL_CHOICES = {
+    "article6_choices": Article6Basis.choices,
+    "special_choices": SpecialCategoryCondition.choices,
+    "paragraph18_choices": Paragraph18Reason.choices,
+    "told_choices": PersonTold.choices,
+}
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision_or_404(request, decision_id)
+    if decision.is_signed:
+        return redirect("decisions:detail", decision_id=decision.pk)
+    pack = pack_get(decision.pack_id)
+    outcome = services.decision_evaluate(decision)
+    if outcome.outcome == "ask":
+        return redirect(_next_page(decision, outcome))
+    errors = FormErrors()
+    if request.method == "POST":
+        details = {name: request.POST.get(name, "") for name in services.DETAIL_FIELDS}
+        try:
+            decision = services.decision_details_update(
+                user=request.user,
+                decision=decision,
+                details=details,
+                revision=int(request.POST.get("revision", "0") or 0),
+            )
+            if request.POST.get("action") == "sign":
+                problems = services.decision_sign_problems(decision)
+                for field, message in problems:
+                    errors.add(field, message)
+                if not problems:
+                    decision = services.decision_sign(
+                        user=request.user, decision=decision, revision=decision.revision
+                    )
+                    return redirect("decisions:detail", decision_id=decision.pk)
+            elif not errors:
+                return redirect("decisions:outcome", decision_id=decision.pk)
+        except PermissionDenied as exc:
+            raise HttpForbidden(exc.message) from exc
+        except ServiceError as exc:
+            errors.add_service_error(exc)
+    # Suggest telling the person or not as the outcome says, with the reason already given.
+    values: dict[str, Any] = {name: getattr(decision, name) for name in services.DETAIL_FIELDS}
+    if request.method == "POST":
+        values.update({name: request.POST.get(name, "") for name in services.DETAIL_FIELDS})
+    context = {
+        "decision": decision,
+        "pack": pack,
+        "outcome": outcome,
+        "sharing": outcome.outcome in services.SHARING,
+        "paragraphs": _paragraphs(pack, outcome.citations),
+        "errors": errors,
+        "values": values,
+        **DETAIL_CHOICES,
+    }
+    return render(request, "decisions/outcome.html", context, status=400 if errors else 200)
+
+
+def _record_context(request: HttpRequest, decision: Decision) -> dict[str, Any]:
+    pack = pack_get(decision.pack_id)
+    outcome = services.decision_evaluate(decision)
+    return {
+        "decision": decision,
+        "pack": pack,
+        "pack_changed": pack.hash != decision.pack_hash,
+        "outcome": outcome,
+        "answers": _answers(pack, decision, outcome),
+        "paragraphs": _paragraphs(pack, decision.citations),
+        "corrected_by": getattr(decision, "corrected_by", None) if decision.is_signed else None,
+    }
+
+
+@require_safe
+@login_required
+def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision_or_404(request, decision_id)
+    return render(request, "decisions/detail.html", _record_context(request, decision))
+
+
+@require_POST
+@login_required
+def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
+    decision = _decision_or_404(request, decision_id)
+    try:
+        correction = services.decision_correct(user=request.user, decision=decision)
+    except PermissionDenied as exc:
+        raise HttpForbidden(exc.message) from exc
+    except ServiceError as exc:
+        context = _record_context(request, decision)
+        context["errors"] = FormErrors({exc.field or "form": exc.message})
+        return render(request, "decisions/detail.html", context, status=400)
+    return redirect("decisions:check", decision_id=correction.pk)
+
+
+@require_safe
+@login_required
+def pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
+    from .pdf import decision_pdf
+
+    decision = _decision_or_404(request, decision_id)
+    if not decision.is_signed:
+        raise Http404("Only a signed decision has a PDF for the case file")
+    body = decision_pdf(_record_context(request, decision))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="sharewise-decision-{decision.pk}-v{decision.version}.pdf"'
+    )
+    return response

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from . import views
+
+app_name = "people"
+
+urlpatterns = [
+    path("", views.person_list, name="person_list"),
+    path("<int:person_id>/", views.person_detail, name="person_detail"),
+    path("<int:person_id>/consents/new/", views.consent_new, name="consent_new"),
+]

@@ -1,0 +1,108 @@
+"""The pages about people: find a person, their record and chronology, record consent.
+
+Views only read input and call one selector or service; what a user may see is decided
+in the selectors (003 3.15).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_safe
+
+from sharewise.common import NotFound, ServiceError
+from sharewise.consents.models import INFORMED_POINTS, Form, GivenBy, Medium, Response
+from sharewise.consents.selectors import consent_effective_for_person, consents_for_person
+from sharewise.consents.services import consent_record
+from sharewise.decisions.selectors import chronology_for_person
+from sharewise.web.forms import FormErrors, date_from_parts, lines, text
+
+from .models import Person
+from .selectors import person_get_for_user, person_list_for_user
+
+
+def _person_or_404(request: HttpRequest, person_id: int) -> Person:
+    try:
+        return person_get_for_user(user=request.user, person_id=person_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+
+
+@require_safe
+@login_required
+def person_list(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    people = person_list_for_user(user=request.user, search=search)[:100]
+    return render(request, "people/person_list.html", {"people": people, "search": search})
+
+
+@require_safe
+@login_required
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    effective, _ = consent_effective_for_person(user=request.user, person=person)
+    context = {
+        "person": person,
+        "aliases": list(person.aliases.all()),
+        "relationships": list(person.relationships.select_related("relative")),
+        "chronology": chronology_for_person(user=request.user, person=person),
+        "effective_consent": effective,
+        "competence": person.competence_assessments.first(),
+        "capacity": person.capacity_assessments.first(),
+    }
+    return render(request, "people/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = _person_or_404(request, person_id)
+    errors = FormErrors()
+    if request.method == "POST":
+        given_at = date_from_parts(request, "given_at", errors, "The date of the response")
+        expires = date_from_parts(request, "expires", errors, "The expiry date")
+        if not errors:
+            # A response recorded by its day is taken as given at noon, London time, so
+            # that the day shown never shifts across a clock change.
+            when = (
+                timezone.make_aware(dt.datetime.combine(given_at, dt.time(12)))
+                if given_at
+                else None
+            )
+            try:
+                consent_record(
+                    user=request.user,
+                    person=person,
+                    given_by=text(request, "given_by"),
+                    party=text(request, "party"),
+                    response=text(request, "response"),
+                    form=text(request, "form") or Form.EXPLICIT,
+                    medium=text(request, "medium") or Medium.VERBAL,
+                    informed_points=request.POST.getlist("informed_points"),
+                    purposes=lines(request, "purposes"),
+                    recipients=lines(request, "recipients"),
+                    information=lines(request, "information"),
+                    expires=expires,
+                    given_at=when,
+                    notes=text(request, "notes"),
+                )
+            except ServiceError as exc:
+                errors.add_service_error(exc)
+            else:
+                return redirect("people:person_detail", person_id=person.pk)
+    context = {
+        "person": person,
+        "errors": errors,
+        "values": request.POST,
+        "given_by_choices": GivenBy.choices,
+        "response_choices": Response.choices,
+        "form_choices": Form.choices,
+        "medium_choices": Medium.choices,
+        "informed_points": INFORMED_POINTS.items(),
+        "records": consents_for_person(user=request.user, person=person),
+    }
+    return render(request, "people/consent_new.html", context, status=400 if errors else 200)

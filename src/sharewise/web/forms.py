@@ -1,0 +1,59 @@
+"""Small helpers shared by the pages that take input, so every form reports its errors the
+same way: a GOV.UK error summary at the top, each message beside its field."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.http import HttpRequest
+
+from sharewise.common import ServiceError
+
+
+@dataclass
+class FormErrors:
+    """The errors of one submitted form, by field, in the order they were found."""
+
+    by_field: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        self.by_field.setdefault(name, message)
+
+    def add_service_error(self, exc: ServiceError) -> None:
+        self.add(exc.field or "form", exc.message)
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    def items(self) -> list[tuple[str, str]]:
+        return list(self.by_field.items())
+
+    def get(self, name: str) -> str:
+        return self.by_field.get(name, "")
+
+
+def text(request: HttpRequest, name: str) -> str:
+    return request.POST.get(name, "").strip()
+
+
+def lines(request: HttpRequest, name: str) -> list[str]:
+    """A textarea with one item a line, as a list without blanks."""
+    return [line.strip() for line in request.POST.get(name, "").splitlines() if line.strip()]
+
+
+def date_from_parts(
+    request: HttpRequest, name: str, errors: FormErrors, label: str
+) -> dt.date | None:
+    """A GOV.UK date input (name-day, name-month, name-year) as a date; blank is None."""
+    parts = [request.POST.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
+    if not any(parts):
+        return None
+    try:
+        day, month, year = (int(p) for p in parts)
+        if year < 1900:
+            raise ValueError
+        return dt.date(year, month, day)
+    except ValueError:
+        errors.add(name, f"{label} must be a real date, like 27 3 2019")
+        return None

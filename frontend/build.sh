@@ -50,3 +50,8 @@ grep -o 'url("assets/[^"]*")' "$out/sharewise.min.css" | sed -e 's/^url("//' -e 
 
 version=$(node -p "require('$root/node_modules/govuk-frontend/package.json').version")
 echo "frontend/build.sh: built GOV.UK Frontend $version into ${out#"$root"/}"
+
+# The accessibility checker the browser tests inject into each page (tests/browser). It is
+# committed so that the tests need no npm, and only ever runs inside the test browser.
+cp "$root/node_modules/axe-core/axe.min.js" "$root/tests/browser/axe.min.js"
+echo "frontend/build.sh: copied axe-core $(node -p "require('$root/node_modules/axe-core/package.json').version") into tests/browser"

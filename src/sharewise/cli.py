@@ -91,6 +91,18 @@ def cmd_manage(args: argparse.Namespace) -> int:
     return manage(args.arguments)
 
 
+def cmd_token(args: argparse.Namespace) -> int:
+    from sharewise.api.tokens_cli import run
+
+    return run(args)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sharewise.accounts.demo_cli import run
+
+    return run(args)
+
+
 def _print_json(document: Any, stream: TextIO) -> None:
     stream.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
@@ -122,6 +134,17 @@ def build_parser() -> argparse.ArgumentParser:
     from sharewise.guidance.packs_cli import add_parser as add_packs_parser
 
     add_packs_parser(sub, cmd_packs)
+
+    from sharewise.api.tokens_cli import add_parser as add_token_parser
+
+    add_token_parser(sub, cmd_token)
+
+    p = sub.add_parser("demo", help="the fictional demo partnership and its accounts")
+    demo = p.add_subparsers(dest="demo_command", required=True, metavar="DEMO_COMMAND")
+    users = demo.add_parser("users", help="list the demo accounts: username, role, agency")
+    users.add_argument("--json", action="store_true", help="print them as a JSON list")
+    demo.add_parser("load", help="load the demo partnership into a database with no agencies")
+    p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("manage", help="run a Django management command with Sharewise's settings")
     p.add_argument("arguments", nargs=argparse.REMAINDER)

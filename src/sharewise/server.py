@@ -33,6 +33,15 @@ def _use_sharewise_settings() -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
 
 
+def django_setup() -> None:
+    """Set Django up with Sharewise's settings, for commands that read the database
+    (`sharewise demo users`) without running one of Django's own commands."""
+    _use_sharewise_settings()
+    import django
+
+    django.setup()
+
+
 def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
     """Bring the database up to date, collect the static files and serve the web app with
     gunicorn until stopped (Ctrl-C or SIGTERM). Returns the exit status."""
@@ -46,11 +55,18 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
         from django.db import DatabaseError, connections
 
         django.setup()
+        url_host = f"[{host}]" if ":" in host else host
         try:
             # Every start brings the database up to date, so that `sharewise serve` works on
             # a fresh machine with no set-up and after every upgrade.
             call_command("migrate", interactive=False, verbosity=0)
             call_command("collectstatic", interactive=False, verbosity=0)
+            # In demo mode a fresh database gets the fictional demo partnership, so there
+            # is someone to sign in as; otherwise this does nothing.
+            from sharewise.accounts.demo import demo_load_if_empty, demo_sign_in_help
+
+            demo_load_if_empty()
+            sign_in_help = demo_sign_in_help(f"http://{url_host}:{port}")
         except DatabaseError as exc:
             print(f"sharewise: cannot prepare the database: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -58,13 +74,13 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
         # migrations must not be shared between them.
         connections.close_all()
 
-        url_host = f"[{host}]" if ":" in host else host
-
         def say_where(arbiter: Any) -> None:
             # Said once the port is bound, so it is never said when the port is taken.
             print(
                 f"Sharewise is serving on http://{url_host}:{port}/ (Ctrl-C stops it)", flush=True
             )
+            if sign_in_help:
+                print(sign_in_help, flush=True)
 
         SharewiseServer(
             {

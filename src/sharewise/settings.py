@@ -16,6 +16,11 @@ which database to use and whether the service sits behind HTTPS:
     SHAREWISE_ALLOWED_HOSTS the host names the service answers to, comma separated
                             (default 127.0.0.1,localhost)
     SHAREWISE_HTTPS         "on" when a TLS proxy is in front: secure cookies and HSTS
+    SHAREWISE_DEMO          "on" runs the fictional demo partnership (default: on only with
+                            SQLite and without HTTPS; never allowed with SHAREWISE_HTTPS=on)
+    SHAREWISE_DEMO_PASSWORD the demo accounts' shared password (default demo-password-2026)
+    SHAREWISE_SESSION_MINUTES
+                            minutes of inactivity after which a session ends (default 30)
 """
 
 from __future__ import annotations
@@ -119,6 +124,16 @@ INSTALLED_APPS = [
     "sharewise.people",
     "sharewise.consents",
     "sharewise.decisions",
+    # The JSON API; "ninja" is listed so that its Swagger UI is served from its own
+    # static files rather than from a CDN.
+    "ninja",
+    "sharewise.api",
+    # Accounts. Sharewise's app comes before allauth's so that its templates replace
+    # allauth's (docs/decisions/0004-accounts-allauth-mfa.md).
+    "sharewise.accounts",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +146,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # After authentication and messages, which it uses: sends anyone whose role shows
+    # them identifiable data to set up two-factor authentication before anything else.
+    "sharewise.accounts.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -147,6 +166,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "sharewise.accounts.context_processors.accounts",
             ],
         },
     },
@@ -181,7 +201,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "sharewise.web.storage.GzipManifestStaticFilesStorage"
         ),
     },
 }
@@ -229,4 +249,121 @@ LOGGING = {
         # replaced rather than added to.
         "django": {"handlers": ["stderr"], "level": "INFO", "propagate": False},
     },
+}
+
+
+# Accounts, sign-in and two-factor authentication, with django-allauth
+# (docs/decisions/0004-accounts-allauth-mfa.md).
+
+
+def _session_minutes() -> int:
+    raw = os.environ.get("SHAREWISE_SESSION_MINUTES", "").strip() or "30"
+    minutes = int(raw) if raw.isdigit() else 0
+    if minutes < 1:
+        raise ImproperlyConfigured(
+            f"SHAREWISE_SESSION_MINUTES must be a whole number of minutes, not {raw!r}"
+        )
+    return minutes
+
+
+def _demo_mode() -> bool:
+    if os.environ.get("SHAREWISE_DEMO", "").strip():
+        demo = _env_flag("SHAREWISE_DEMO")
+    else:
+        # On by default only where Sharewise runs as it does on a laptop: SQLite, no TLS.
+        demo = not DATABASE_URL and not HTTPS
+    if demo and HTTPS:
+        # Demo accounts share a published password and may skip two-factor authentication;
+        # a service behind HTTPS is a live one, where that must never be possible.
+        raise ImproperlyConfigured(
+            "SHAREWISE_DEMO=on cannot be used with SHAREWISE_HTTPS=on: demo mode is never on "
+            "in production settings"
+        )
+    return demo
+
+
+SHAREWISE_DEMO = _demo_mode()
+SHAREWISE_DEMO_PASSWORD = os.environ.get("SHAREWISE_DEMO_PASSWORD", "") or "demo-password-2026"
+
+# A session ends after SHAREWISE_SESSION_MINUTES without a request (each request saves it
+# again, moving the end along) and when the browser closes, so an unattended screen does not
+# stay signed in to records about children. The guided decision saves a draft on every page,
+# so an ended session loses nothing.
+SHAREWISE_SESSION_MINUTES = _session_minutes()
+SESSION_COOKIE_AGE = SHAREWISE_SESSION_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# Argon2id first: new passwords are hashed with it, and a password hashed with one of the
+# others is re-hashed with it at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "account_login"
+
+ACCOUNT_ADAPTER = "sharewise.accounts.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+# Nobody signs up (AccountAdapter.is_open_for_signup), but allauth checks that these agree
+# with the sign-in method.
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+# Accounts have no e-mail address: a partnership administrator resets passwords, so that
+# nobody can take over an account through a mailbox.
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# No "remember me": every session ends when the browser closes.
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_FORMS = {
+    "login": "sharewise.accounts.forms.SignInForm",
+    "change_password": "sharewise.accounts.forms.PasswordChangeForm",
+    "reauthenticate": "sharewise.accounts.forms.PasswordReauthenticateForm",
+}
+# Failed sign-ins are limited per address and per username: after 5 failures for one
+# username in 5 minutes, that username cannot sign in until the 5 minutes are up
+# (AccountAdapter says so in its message).
+ACCOUNT_RATE_LIMITS = {"login": "30/m/ip", "login_failed": "10/m/ip,5/5m/key"}
+# Behind the TLS proxy every request comes from the proxy's address, so the client's is
+# taken from the X-Forwarded-For entry the proxy adds; without this, a few failed sign-ins
+# anywhere would lock everyone out.
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if HTTPS else 0
+
+MFA_ADAPTER = "sharewise.accounts.adapters.MFAAdapter"
+# WebAuthn is left out for now: allauth's pages for it need inline scripts, which the
+# Content-Security-Policy will not allow.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# A code typed in the last seconds of its 30-second window still counts.
+MFA_TOTP_TOLERANCE = 1
+MFA_FORMS = {
+    "authenticate": "sharewise.accounts.forms.CodeAuthenticateForm",
+    "reauthenticate": "sharewise.accounts.forms.CodeReauthenticateForm",
+    "activate_totp": "sharewise.accounts.forms.TOTPActivateForm",
+}
+
+# The rate limits above and the record of used authenticator codes live in the cache, and
+# must be shared by every worker process and app server, or each would count on its own.
+# The database is the one thing they all share; the table is made by the accounts app's
+# migrations.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sharewise_cache",
+        # Culling drops entries at random, which would forget failed sign-ins; the
+        # entries are small and expire within minutes.
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
 }

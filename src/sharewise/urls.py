@@ -8,4 +8,9 @@ urlpatterns = [
     path("", include("sharewise.web.urls")),
     path("people/", include("sharewise.people.urls")),
     path("", include("sharewise.decisions.urls")),
+    path("api/v1/", include("sharewise.api.urls")),
+    # Sharewise's own account pages first: they replace the allauth pages of the same
+    # address that this service does not offer (resetting a password by e-mail).
+    path("accounts/", include("sharewise.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
 ]

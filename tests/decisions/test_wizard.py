@@ -23,9 +23,22 @@ def world():
 
 @pytest.fixture
 def helen(world):
-    person = PersonFactory(agency=world.agency_a, given_name="Helen", family_name="Carter", created_by=world.practitioner_a)
-    competence_assess(user=world.practitioner_a, person=person, criteria_met=[False] * 8, competent=False)
-    consent_record(user=world.practitioner_a, person=person, given_by="parent", party="mother", response="refused")
+    person = PersonFactory(
+        agency=world.agency_a,
+        given_name="Helen",
+        family_name="Carter",
+        created_by=world.practitioner_a,
+    )
+    competence_assess(
+        user=world.practitioner_a, person=person, criteria_met=[False] * 8, competent=False
+    )
+    consent_record(
+        user=world.practitioner_a,
+        person=person,
+        given_by="parent",
+        party="mother",
+        response="refused",
+    )
     return person
 
 
@@ -47,7 +60,11 @@ def test_helen_share_without_consent_refer_now(world, helen, sign_in) -> None:
 
     start = client.post(
         f"/people/{helen.pk}/decisions/new/",
-        {"purpose": "Refer bruising to children's social care", "recipient": "children's social care", "pack_id": "hmg-2008"},
+        {
+            "purpose": "Refer bruising to children's social care",
+            "recipient": "children's social care",
+            "pack_id": "hmg-2008",
+        },
     )
     assert start.status_code == 302
     decision = Decision.objects.get(person=helen)
@@ -117,12 +134,25 @@ def test_helen_share_without_consent_refer_now(world, helen, sign_in) -> None:
 
 def test_a_judgement_page_requires_reasons(world, helen, sign_in) -> None:
     client = _signed_in(world.practitioner_a, sign_in)
-    client.post(f"/people/{helen.pk}/decisions/new/", {"purpose": "To tell the school", "pack_id": "hmg-2008"})
+    client.post(
+        f"/people/{helen.pk}/decisions/new/",
+        {"purpose": "To tell the school", "pack_id": "hmg-2008"},
+    )
     decision = Decision.objects.get(person=helen)
-    for fact, value in (("purpose", "yes"), ("legal_requirement", "none"), ("identifiable", "yes"), ("confidential", "yes"),
-                        ("child_harm", "concern"), ("adult_harm", "none"), ("serious_crime", "no")):
+    for fact, value in (
+        ("purpose", "yes"),
+        ("legal_requirement", "none"),
+        ("identifiable", "yes"),
+        ("confidential", "yes"),
+        ("child_harm", "concern"),
+        ("adult_harm", "none"),
+        ("serious_crime", "no"),
+    ):
         decision.refresh_from_db()
-        client.post(f"/decisions/{decision.pk}/questions/{fact}/", {fact: value, "revision": decision.revision})
+        client.post(
+            f"/decisions/{decision.pk}/questions/{fact}/",
+            {fact: value, "revision": decision.revision},
+        )
     decision.refresh_from_db()
     page = client.get(f"/decisions/{decision.pk}/questions/public_interest/").content.decode()
     assert "How at risk is the young person?" in page and "Your reasons" in page
@@ -134,8 +164,12 @@ def test_a_judgement_page_requires_reasons(world, helen, sign_in) -> None:
     assert "Enter the reasons for your judgement" in refused.content.decode()
     accepted = client.post(
         f"/decisions/{decision.pk}/questions/public_interest/",
-        {"public_interest": "insufficient", "reasons": "Little benefit to Helen.", "revision": decision.revision,
-         "proportionality-1": "No"},
+        {
+            "public_interest": "insufficient",
+            "reasons": "Little benefit to Helen.",
+            "revision": decision.revision,
+            "proportionality-1": "No",
+        },
     )
     assert accepted.status_code == 302
     decision.refresh_from_db()
@@ -145,11 +179,18 @@ def test_a_judgement_page_requires_reasons(world, helen, sign_in) -> None:
 
 def test_a_stale_page_does_not_overwrite(world, helen, sign_in) -> None:
     client = _signed_in(world.practitioner_a, sign_in)
-    client.post(f"/people/{helen.pk}/decisions/new/", {"purpose": "To tell the school", "pack_id": "hmg-2008"})
+    client.post(
+        f"/people/{helen.pk}/decisions/new/",
+        {"purpose": "To tell the school", "pack_id": "hmg-2008"},
+    )
     decision = Decision.objects.get(person=helen)
     stale = decision.revision
-    client.post(f"/decisions/{decision.pk}/questions/purpose/", {"purpose": "yes", "revision": stale})
-    conflict = client.post(f"/decisions/{decision.pk}/questions/purpose/", {"purpose": "no", "revision": stale})
+    client.post(
+        f"/decisions/{decision.pk}/questions/purpose/", {"purpose": "yes", "revision": stale}
+    )
+    conflict = client.post(
+        f"/decisions/{decision.pk}/questions/purpose/", {"purpose": "no", "revision": stale}
+    )
     assert conflict.status_code == 400
     assert "Someone else changed this decision" in conflict.content.decode()
     decision.refresh_from_db()

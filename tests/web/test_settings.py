@@ -61,7 +61,7 @@ def test_defaults_keep_everything_in_the_data_dir(tmp_path: Path) -> None:
     assert found["options"]["transaction_mode"] == "IMMEDIATE"
     assert found["debug"] is False
     assert found["allowed_hosts"] == ["127.0.0.1", "localhost"]
-    assert found["storage"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert found["storage"] == "sharewise.web.storage.GzipManifestStaticFilesStorage"
 
 
 def test_secret_key_is_made_once_and_kept_private(tmp_path: Path) -> None:

@@ -1,0 +1,1 @@
+"""The API's endpoints, one module per area, each a ninja Router added in `api.api`."""

@@ -1,0 +1,212 @@
+"""The main journey in a real browser: a GP practitioner signs in with two-factor
+authentication, finds Helen (003 Appendix 3, case 6), works through the decision to share
+without consent and refer now, signs it and downloads the PDF; a police officer in another
+agency cannot open it. axe-core checks every page of the journey against WCAG 2.2 AA.
+
+Runs Debian's Chromium (`apt-get install chromium`) through Playwright; never a browser
+Playwright downloads. Skips where Chromium is missing, and fails instead under .ci/run
+(SHAREWISE_REQUIRE=chromium).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import require
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = Path(__file__).with_name("axe.min.js")
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PASSWORD = "a-long-test-password"
+
+# The live server runs in a thread beside Playwright's event loop; Django's guard against
+# database calls from async code does not apply to this synchronous test.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    require(
+        "chromium",
+        CHROMIUM.exists(),
+        f"needs Debian's Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield chromium
+        chromium.close()
+
+
+def _with_totp(user: Any) -> str:
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def _code(secret: str) -> str:
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counter = next(iter(yield_hotp_counters_from_time()))
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+class Journey:
+    """A signed-in browser page that checks accessibility on every page it sees."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.violations: list[str] = []
+        # A page without its stylesheet would pass some checks it should not: every
+        # stylesheet and script must load.
+        self.missing_assets: list[str] = []
+        page.on(
+            "response",
+            lambda r: (
+                self.missing_assets.append(r.url)
+                if "/static/" in r.url and r.status >= 400
+                else None
+            ),
+        )
+
+    def audit(self) -> None:
+        self.page.add_script_tag(content=AXE.read_text())
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
+        )
+        path = self.page.url.split("/", 3)[-1]
+        for violation in result["violations"]:
+            for node in violation["nodes"][:3]:
+                summary = " ".join(node.get("failureSummary", "").split())
+                self.violations.append(
+                    f"/{path}: {violation['id']} ({violation['impact']}) at {', '.join(node['target'])}: {summary}"
+                )
+
+    def sign_in(self, base: str, username: str, secret: str) -> None:
+        self.page.goto(f"{base}/accounts/login/")
+        self.audit()
+        self.page.fill("input[name=login]", username)
+        self.page.fill("input[name=password]", PASSWORD)
+        self.page.locator("form button[type=submit]").first.click()
+        self.page.wait_for_load_state()
+        self.audit()
+        self.page.fill("input[name=code]", _code(secret))
+        self.page.locator("form button[type=submit]").first.click()
+        self.page.wait_for_load_state()
+
+    def choose(self, value: str) -> None:
+        self.page.locator(f"input[value='{value}']").first.check()
+        self.page.get_by_role("button", name="Continue").click()
+        self.page.wait_for_load_state()
+
+
+@pytest.fixture
+def plain_static(settings: Any) -> None:
+    # The live test server answers /static/ itself, from the apps' folders, so the pages
+    # must name the files as they are there rather than by the hashed names of a deploy.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("plain_static")
+def test_helen_journey(browser: Any, live_server: Any) -> None:
+    from sharewise.consents.services import consent_record
+    from sharewise.people.services import competence_assess
+    from tests.factories import PersonFactory, personas
+
+    world = personas()
+    helen = PersonFactory(
+        agency=world.agency_a,
+        given_name="Helen",
+        family_name="Carter",
+        created_by=world.practitioner_a,
+    )
+    competence_assess(
+        user=world.practitioner_a, person=helen, criteria_met=[False] * 8, competent=False
+    )
+    consent_record(
+        user=world.practitioner_a,
+        person=helen,
+        given_by="parent",
+        party="mother",
+        response="refused",
+    )
+    secret_a = _with_totp(world.practitioner_a)
+    secret_b = _with_totp(world.practitioner_b)
+
+    context = browser.new_context(accept_downloads=True)
+    journey = Journey(context.new_page())
+    page = journey.page
+    journey.sign_in(live_server.url, "practitioner_a", secret_a)
+
+    page.goto(f"{live_server.url}/people/")
+    journey.audit()
+    page.fill("input[name=q]", "Helen")
+    page.get_by_role("button", name="Search").click()
+    page.get_by_role("link", name="Helen Carter").click()
+    journey.audit()
+    page.get_by_role("button", name="Start an information sharing decision").click()
+    journey.audit()
+    page.fill("textarea[name=purpose]", "Refer concerns about bruising to children's social care")
+    page.fill("input[name=recipient]", "children's social care")
+    page.check("input[value='hmg-2008']")
+    page.get_by_role("button", name="Start").click()
+
+    for answer in ("yes", "none", "yes", "yes", "reasonable_cause"):
+        journey.audit()
+        journey.choose(answer)
+    # Harm is known: the refer-now banner is on the page from here on.
+    assert page.get_by_role("alert").filter(has_text="Refer now").count() >= 1
+    journey.audit()
+    page.locator("input[value='none']").check()
+    page.get_by_role("button", name="Continue").click()
+
+    journey.audit()
+    assert page.get_by_role("heading", name="Check your answers").is_visible()
+    page.get_by_role("button", name="See the outcome").click()
+    journey.audit()
+    assert "Share without consent" in page.inner_text("h1")
+    page.check("input[name=article6_basis][value=public_task]")
+    page.check("input[name=special_category_condition][value=safeguarding]")
+    page.check("input[name=paragraph18_reason][value=would_prejudice_protection]")
+    page.check("input[name=person_told][value=yes]")
+    page.get_by_role("button", name="Sign the decision").click()
+    page.wait_for_load_state()
+    journey.audit()
+    assert "Signed by practitioner_a" in page.content()
+    decision_url = page.url
+
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download the PDF for the case file").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".pdf")
+    assert Path(download.path()).read_bytes().startswith(b"%PDF")
+
+    # A police officer in another agency cannot open Helen's decision.
+    other = Journey(browser.new_context().new_page())
+    other.sign_in(live_server.url, "practitioner_b", secret_b)
+    response = other.page.goto(decision_url)
+    assert response.status == 404
+    other.audit()
+
+    assert journey.missing_assets + other.missing_assets == []
+    violations = journey.violations + other.violations
+    assert not violations, "WCAG 2.2 AA violations:\n" + "\n".join(dict.fromkeys(violations))

@@ -1,0 +1,75 @@
+"""The number of SQL queries a page makes is bounded, whatever the size of the record:
+a person with 200 decisions in their chronology costs no more queries than one with two."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from sharewise.consents.services import consent_record
+from sharewise.decisions import services
+from sharewise.decisions.models import Decision
+from tests.factories import PersonFactory, personas
+
+pytestmark = pytest.mark.django_db
+
+PERSON_PAGE_QUERIES = 16
+WIZARD_PAGE_QUERIES = 14
+
+
+def _many_decisions(world, person, count: int) -> Decision:
+    first = services.decision_start(
+        user=world.practitioner_a, person=person, purpose="First", pack_id="hmg-2008"
+    )
+    fields = {
+        f.name: getattr(first, f.name)
+        for f in Decision._meta.concrete_fields
+        if f.name not in ("id", "corrects")
+    }
+    Decision.objects.bulk_create(
+        Decision(**{**fields, "purpose": f"Decision {n}"}) for n in range(count - 1)
+    )
+    return first
+
+
+@pytest.mark.parametrize("decisions", [2, 200])
+def test_the_person_page_query_count_does_not_grow(
+    decisions, django_assert_max_num_queries, sign_in
+) -> None:
+    world = personas()
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    for n in range(3):
+        consent_record(
+            user=world.practitioner_a,
+            person=person,
+            given_by="subject",
+            response="refused",
+            given_at=timezone.now() - timezone.timedelta(days=n + 1),
+        )
+    _many_decisions(world, person, decisions)
+    client = Client()
+    sign_in(client, world.practitioner_a)
+    with django_assert_max_num_queries(PERSON_PAGE_QUERIES):
+        response = client.get(f"/people/{person.pk}/")
+    assert response.status_code == 200
+    assert response.content.decode().count("/decisions/") >= decisions
+
+
+def test_a_wizard_page_query_count(django_assert_max_num_queries, sign_in) -> None:
+    world = personas()
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    decision = services.decision_start(
+        user=world.practitioner_a, person=person, purpose="x", pack_id="hmg-2008"
+    )
+    client = Client()
+    sign_in(client, world.practitioner_a)
+    with django_assert_max_num_queries(WIZARD_PAGE_QUERIES):
+        page = client.get(f"/decisions/{decision.pk}/questions/purpose/")
+    assert page.status_code == 200
+    with django_assert_max_num_queries(WIZARD_PAGE_QUERIES + 4):
+        answered = client.post(
+            f"/decisions/{decision.pk}/questions/purpose/",
+            {"purpose": "yes", "revision": decision.revision},
+        )
+    assert answered.status_code == 302

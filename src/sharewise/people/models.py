@@ -50,6 +50,10 @@ class Person(models.Model):
     def unborn(self) -> bool:
         return self.date_of_birth is None and self.expected_date_of_birth is not None
 
+    @property
+    def age_years(self) -> int | None:
+        return self.age_on(dt.date.today())
+
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on `day`; 0 for an unborn child, None when unknown."""
         if self.date_of_birth is None:

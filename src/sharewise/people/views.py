@@ -10,21 +10,25 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
-from sharewise.common import NotFound, ServiceError
+from sharewise.agencies.selectors import primary_agency_for_user
+from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.models import INFORMED_POINTS, Form, GivenBy, Medium, Response
 from sharewise.consents.selectors import consent_effective_for_person, consents_for_person
 from sharewise.consents.services import consent_record
 from sharewise.decisions.selectors import ChronologyEntry, chronology_for_person
+from sharewise.guidance.consent import CAPACITY_POINTS, COMPETENCE_CRITERIA
 from sharewise.web.forms import FormErrors, date_from_parts, lines, text
 
 from .models import Person
 from .selectors import person_get_for_user, person_list_for_user
+from .services import capacity_assess, competence_assess, person_create
 
 
 def _person_or_404(request: HttpRequest, person_id: int) -> Person:
@@ -151,3 +155,117 @@ def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
         "records": consents_for_person(user=request.user, person=person),
     }
     return render(request, "people/consent_new.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def person_new(request: HttpRequest) -> HttpResponse:
+    agency = primary_agency_for_user(user=request.user)
+    if agency is None:
+        raise HttpForbidden("Only members of an agency can add people to its records")
+    errors = FormErrors()
+    if request.method == "POST":
+        born = date_from_parts(request, "date_of_birth", errors, "The date of birth")
+        expected = date_from_parts(
+            request, "expected_date_of_birth", errors, "The expected date of birth"
+        )
+        if not errors:
+            try:
+                person = person_create(
+                    user=request.user,
+                    agency=agency,
+                    given_name=text(request, "given_name"),
+                    family_name=text(request, "family_name"),
+                    date_of_birth=born,
+                    expected_date_of_birth=expected,
+                    nhs_number=text(request, "nhs_number"),
+                    upn=text(request, "upn"),
+                    case_reference=text(request, "case_reference"),
+                    address=request.POST.get("address", ""),
+                    postcode=text(request, "postcode"),
+                    care_order=request.POST.get("care_order") == "yes",
+                    aliases=lines(request, "aliases"),
+                )
+            except PermissionDenied as exc:
+                raise HttpForbidden(exc.message) from exc
+            except ServiceError as exc:
+                errors.add_service_error(exc)
+            else:
+                return redirect("people:person_detail", person_id=person.pk)
+    context = {"agency": agency, "errors": errors, "values": request.POST}
+    return render(request, "people/person_new.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def competence_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Assess a child's competence to consent against the criteria of 3.24."""
+    person = _person_or_404(request, person_id)
+    errors = FormErrors()
+    if request.method == "POST":
+        judgement = text(request, "competent")
+        if judgement not in ("yes", "no"):
+            errors.add("competent", "Say whether you judge the child competent to decide")
+        else:
+            met = [
+                request.POST.get(f"criterion-{i}") == "yes" for i in range(len(COMPETENCE_CRITERIA))
+            ]
+            try:
+                competence_assess(
+                    user=request.user,
+                    person=person,
+                    criteria_met=met,
+                    competent=judgement == "yes",
+                    notes=request.POST.get("notes", ""),
+                )
+            except PermissionDenied as exc:
+                raise HttpForbidden(exc.message) from exc
+            except ServiceError as exc:
+                errors.add_service_error(exc)
+            else:
+                return redirect("people:person_detail", person_id=person.pk)
+    context = {
+        "person": person,
+        "errors": errors,
+        "criteria": COMPETENCE_CRITERIA,
+        "judgement_choices": [("yes", "Competent to decide"), ("no", "Not competent to decide")],
+    }
+    return render(request, "people/competence_new.html", context, status=400 if errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def capacity_new(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Record an assessment of an adult's capacity for one decision (3.31 to 3.35)."""
+    person = _person_or_404(request, person_id)
+    errors = FormErrors()
+    if request.method == "POST":
+        found = text(request, "lacks_capacity")
+        if found not in ("yes", "no"):
+            errors.add("lacks_capacity", "Say whether the person lacks capacity for this decision")
+        else:
+            try:
+                capacity_assess(
+                    user=request.user,
+                    person=person,
+                    decision=text(request, "decision"),
+                    lacks_capacity=found == "yes",
+                    notes=request.POST.get("notes", ""),
+                )
+            except PermissionDenied as exc:
+                raise HttpForbidden(exc.message) from exc
+            except ServiceError as exc:
+                errors.add_service_error(exc)
+            else:
+                return redirect("people:person_detail", person_id=person.pk)
+    context = {
+        "person": person,
+        "errors": errors,
+        "points": CAPACITY_POINTS,
+        "values": request.POST,
+        "capacity_choices": [
+            ("yes", "Yes, they lack capacity for it"),
+            ("no", "No, they have capacity"),
+        ],
+    }
+    return render(request, "people/capacity_new.html", context, status=400 if errors else 200)

@@ -74,3 +74,35 @@ def collected_static() -> None:
     # The tests run with DEBUG off, as the service does, so pages refer to the hashed
     # names in the manifest that collectstatic writes, and WhiteNoise serves from it.
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_triggers_allow_flush():
+    """Let a transactional test's flush empty the audit log and signed decisions on SQLite.
+
+    The triggers refuse DELETE on both tables (audit migration 0002), and on SQLite Django
+    empties tables with DELETE, so the flush drops the triggers first and makes them again
+    after, in the same transaction. (PostgreSQL flushes with TRUNCATE, which row triggers
+    do not see.)"""
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    triggers = importlib.import_module(
+        "sharewise.audit.migrations.0002_refuse_changes_to_audit_and_signed_decisions"
+    )
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        return [*triggers.SQLITE_DROP, *statements, *triggers.SQLITE_CREATE]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original

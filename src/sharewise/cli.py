@@ -97,10 +97,28 @@ def cmd_token(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from sharewise.audit.audit_cli import run
+
+    return run(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from sharewise.accounts.demo_cli import run
 
     return run(args)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sharewise.backup import run_backup
+
+    return run_backup(args.file)
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sharewise.backup import run_restore
+
+    return run_restore(args.file, assume_yes=args.yes)
 
 
 def _print_json(document: Any, stream: TextIO) -> None:
@@ -139,12 +157,25 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_token_parser(sub, cmd_token)
 
+    from sharewise.audit.audit_cli import add_parser as add_audit_parser
+
+    add_audit_parser(sub, cmd_audit)
+
     p = sub.add_parser("demo", help="the fictional demo partnership and its accounts")
     demo = p.add_subparsers(dest="demo_command", required=True, metavar="DEMO_COMMAND")
     users = demo.add_parser("users", help="list the demo accounts: username, role, agency")
     users.add_argument("--json", action="store_true", help="print them as a JSON list")
     demo.add_parser("load", help="load the demo partnership into a database with no agencies")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("backup", help="copy the whole database, with a manifest, into FILE")
+    p.add_argument("file", metavar="FILE", help="the backup file to write (must not exist)")
+    p.set_defaults(func=cmd_backup)
+
+    p = sub.add_parser("restore", help="replace the whole database with a backup")
+    p.add_argument("file", metavar="FILE", help="a file written by `sharewise backup`")
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    p.set_defaults(func=cmd_restore)
 
     p = sub.add_parser("manage", help="run a Django management command with Sharewise's settings")
     p.add_argument("arguments", nargs=argparse.REMAINDER)

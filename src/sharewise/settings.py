@@ -21,6 +21,9 @@ which database to use and whether the service sits behind HTTPS:
     SHAREWISE_DEMO_PASSWORD the demo accounts' shared password (default demo-password-2026)
     SHAREWISE_SESSION_MINUTES
                             minutes of inactivity after which a session ends (default 30)
+    SHAREWISE_MAX_BODY_BYTES
+                            the largest request body accepted, in bytes (default 1048576,
+                            1 MB); a larger one is refused with 413
 """
 
 from __future__ import annotations
@@ -124,6 +127,7 @@ INSTALLED_APPS = [
     "sharewise.people",
     "sharewise.consents",
     "sharewise.decisions",
+    "sharewise.audit",
     # The JSON API; "ninja" is listed so that its Swagger UI is served from its own
     # static files rather than from a CDN.
     "ninja",
@@ -151,6 +155,15 @@ MIDDLEWARE = [
     # them identifiable data to set up two-factor authentication before anything else.
     "sharewise.accounts.middleware.RequireMFAMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The Content-Security-Policy (CONTENT_SECURITY_POLICY below) and the
+    # Permissions-Policy go on every response, error pages included.
+    "csp.middleware.CSPMiddleware",
+    "sharewise.web.security.PermissionsPolicyMiddleware",
+    # Refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413, and text holding NUL.
+    # Last, so that its answers pass back through all the others and get their headers; it
+    # still runs before anything reads the body (the CSRF check does, in the view phase
+    # that follows every middleware's request phase).
+    "sharewise.web.bad_input.BadInputMiddleware",
 ]
 
 ROOT_URLCONF = "sharewise.urls"
@@ -215,6 +228,29 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# Scripts, styles, fonts and images come from this service only, and never inline: a
+# script injected into a page (a name typed into a form, say) cannot run, and no page can
+# be framed by another site or post its forms elsewhere
+# (docs/decisions/0007-route-access-policies-and-csp.md). Images may also be data: URLs,
+# which GOV.UK Frontend's stylesheet and the API's Swagger UI use for small icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features Sharewise never uses, turned off for every page, so that nothing
+# running in a page can reach a practitioner's camera, microphone or whereabouts.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 if HTTPS:
     SESSION_COOKIE_SECURE = True
@@ -290,6 +326,22 @@ SHAREWISE_DEMO_PASSWORD = os.environ.get("SHAREWISE_DEMO_PASSWORD", "") or "demo
 # stay signed in to records about children. The guided decision saves a draft on every page,
 # so an ended session loses nothing.
 SHAREWISE_SESSION_MINUTES = _session_minutes()
+
+
+def _max_body_bytes() -> int:
+    raw = os.environ.get("SHAREWISE_MAX_BODY_BYTES", "").strip() or str(1024 * 1024)
+    size = int(raw) if raw.isdigit() else 0
+    if size < 1:
+        raise ImproperlyConfigured(
+            f"SHAREWISE_MAX_BODY_BYTES must be a whole number of bytes, not {raw!r}"
+        )
+    return size
+
+
+# A request body (a form or a JSON document) larger than this is refused with 413 before
+# it is read (sharewise.web.bad_input). Nothing Sharewise takes comes near 1 MB; the
+# limit keeps one request from filling a worker's memory.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _max_body_bytes()
 SESSION_COOKIE_AGE = SHAREWISE_SESSION_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

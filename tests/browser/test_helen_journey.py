@@ -83,9 +83,22 @@ class Journey:
                 else None
             ),
         )
+        # Anything the Content-Security-Policy refused: a page that needs an exception to
+        # the policy shows up here rather than silently losing a script or a style.
+        self.csp_refusals: list[str] = []
+        page.on(
+            "console",
+            lambda message: (
+                self.csp_refusals.append(f"{page.url}: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
 
     def audit(self) -> None:
-        self.page.add_script_tag(content=AXE.read_text())
+        # Evaluated rather than added as a <script>: the Content-Security-Policy refuses
+        # inline scripts, as it should, and Playwright's evaluate is not a page script.
+        self.page.evaluate(AXE.read_text())
         result = self.page.evaluate(
             "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG_22_AA
         )
@@ -208,5 +221,6 @@ def test_helen_journey(browser: Any, live_server: Any) -> None:
     other.audit()
 
     assert journey.missing_assets + other.missing_assets == []
+    assert journey.csp_refusals + other.csp_refusals == []
     violations = journey.violations + other.violations
     assert not violations, "WCAG 2.2 AA violations:\n" + "\n".join(dict.fromkeys(violations))

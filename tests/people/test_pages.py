@@ -131,3 +131,18 @@ def test_another_agency_cannot_add_to_or_read_a_record(world, sign_in) -> None:
         other.post(f"/people/{helen.pk}/competence/new/", {"competent": "yes"}).status_code == 404
     )
     assert helen.full_name not in other.get("/people/").content.decode()
+
+
+def test_an_auditor_reads_records_but_adds_nothing(world, sign_in) -> None:
+    helen = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    auditor = Client()
+    sign_in(auditor, world.auditor_a)
+    assert auditor.get(f"/people/{helen.pk}/").status_code == 200
+    refused = auditor.post(
+        f"/people/{helen.pk}/consents/new/",
+        {"given_by": "subject", "response": "refused"},
+    )
+    assert refused.status_code == 403
+    assert auditor.post("/people/new/", {"given_name": "New"}).status_code == 403
+    assert not ConsentRecord.objects.exists()
+    assert Person.objects.count() == 1

@@ -71,7 +71,8 @@ DEMO_USERS = (
 
 # The accounts `sharewise serve` and the sign-in page suggest: one who meets a child every
 # day, the lead they ask for advice, and the administrator who sees no case records.
-DEMO_SIGN_IN_EXAMPLES = ("teacher", "dsl", "admin")
+# `gp` first: Helen Carter (case example 6) is at the GP practice, the first decision to try.
+DEMO_SIGN_IN_EXAMPLES = ("gp", "teacher", "dsl", "admin")
 
 
 def demo_load_if_empty() -> bool:

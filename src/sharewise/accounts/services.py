@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from sharewise.agencies.models import Agency, Membership, Role
+from sharewise.audit.services import audit_append
 
 from .models import Profile
 
@@ -38,4 +39,9 @@ def account_create(
     user.save()
     Profile.objects.create(user=user, is_demo=is_demo)
     Membership.objects.create(user=user, agency=agency, role=role, lead_title=lead_title)
+    # No actor yet: accounts are made by the demo loader and the command line, which act
+    # for no signed-in user. The administrator's pages will pass theirs.
+    audit_append(
+        actor=None, verb="account.create", obj=user, agency=agency, details={"role": str(role)}
+    )
     return user

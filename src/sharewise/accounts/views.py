@@ -8,6 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sharewise.web.access import PUBLIC, SIGNED_IN, access
+
 # allauth pages that rely on e-mail, which Sharewise accounts do not use: a partnership
 # administrator resets passwords and two-factor authentication, so that nobody can take
 # over an account through a mailbox.
@@ -25,12 +27,14 @@ NOT_OFFERED = {
 }
 
 
+@access(SIGNED_IN)
 @require_safe
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/account.html")
 
 
+@access(PUBLIC)
 @require_safe
 def ask_administrator(request: HttpRequest, topic: str) -> HttpResponse:
     title, explanation = NOT_OFFERED[topic]

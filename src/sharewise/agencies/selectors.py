@@ -42,6 +42,20 @@ def user_has_role(
     return bool(roles_for_user(user=user, agency=agency) & set(roles))
 
 
+# The roles that add to case records: people, consent, assessments, decisions. An auditor
+# reads and checks; a record an auditor could change would be a poor record to audit.
+RECORDING_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.MANAGER})
+
+
+def require_recording_role(*, user: Any, agency_id: int) -> None:
+    """Refuse (PermissionDenied) a user whose roles in the agency only read its records."""
+    from sharewise.common import PermissionDenied
+
+    memberships = Membership.objects.filter(user=user, agency_id=agency_id)
+    if not set(memberships.values_list("role", flat=True)) & RECORDING_ROLES:
+        raise PermissionDenied("Your role can read these records but not add to them")
+
+
 def user_sees_identifiable_data(*, user: Any) -> bool:
     """Whether `user` holds a role that shows identifiable data, and so must use MFA."""
     return user_has_role(user=user, roles=ROLES_SEEING_IDENTIFIABLE_DATA)

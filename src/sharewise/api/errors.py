@@ -17,6 +17,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest
+from django.utils.datastructures import MultiValueDict
 from ninja import Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -81,11 +82,44 @@ def json_body(request: HttpRequest) -> Any:
         raise MalformedJson("The request body is not UTF-8 text") from exc
 
 
+class NulCharacter(Exception):
+    """Text holding the NUL character, which PostgreSQL cannot store in a text column (it
+    would fail with a database error, a 500) and which no name or note ever needs."""
+
+    def __init__(self, field: str | None) -> None:
+        super().__init__(field)
+        self.field = field
+
+
+def refuse_nul(value: Any, path: str = "") -> None:
+    """Raise NulCharacter naming the first string in `value` (at any depth) holding NUL."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise NulCharacter(path or None)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_nul(key, path)
+            refuse_nul(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            refuse_nul(item, path)
+
+
 class JsonBodyParser(Parser):
-    """Ninja's parser, with the reason a body is not JSON kept for the error message."""
+    """Ninja's parser, with the reason a body is not JSON kept for the error message, and
+    text holding NUL refused before it can reach the database, on SQLite as on PostgreSQL."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
-        return cast(dict[str, Any], json_body(request))
+        body = json_body(request)
+        refuse_nul(body)
+        return cast(dict[str, Any], body)
+
+    def parse_querydict(
+        self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
+    ) -> dict[str, Any]:
+        parsed = super().parse_querydict(data, list_fields, request)
+        refuse_nul(parsed)
+        return parsed
 
 
 def error(message: str, field: str | None = None) -> dict[str, Any]:
@@ -109,6 +143,12 @@ def error_document(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 422, _validation_document(exc.errors)
     if isinstance(exc, MalformedJson):
         return 400, error(exc.message)
+    if isinstance(exc, HttpError) and isinstance(exc.__cause__, NulCharacter):
+        # Ninja wraps the parser's refusal in HttpError(400), as for MalformedJson.
+        exc = exc.__cause__
+    if isinstance(exc, NulCharacter):
+        where = f"'{exc.field}'" if exc.field else "The request"
+        return 422, error(f"{where} must not contain the NUL character (\\u0000)", exc.field)
     if isinstance(exc, HttpError):
         # Ninja wraps a parser's failure in HttpError(400); the parser's own reason is
         # more use to the caller than "Cannot parse request body".

@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
+from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, ServiceError
 
 from .models import ApiToken
@@ -39,6 +40,8 @@ def api_token_create(*, user: Any, name: str = "") -> tuple[ApiToken, str]:
         raise ServiceError(f"The user {user.get_username()} is not active", field="user")
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     record = ApiToken.objects.create(user=user, name=name.strip(), token_hash=api_token_hash(token))
+    # Tokens are made on the server's command line, for a user but not by one.
+    audit_append(actor=None, verb="api.token_create", obj=record, details={"user_id": user.pk})
     return record, token
 
 
@@ -58,17 +61,28 @@ def api_token_revoke(*, api_token: ApiToken) -> ApiToken:
     if api_token.revoked_at is None:
         api_token.revoked_at = timezone.now()
         api_token.save(update_fields=["revoked_at"])
+        audit_append(
+            actor=None,
+            verb="api.token_revoke",
+            obj=api_token,
+            details={"user_id": api_token.user_id},
+        )
     return api_token
 
 
+@transaction.atomic
 def api_token_revoke_by_name(*, username: str, name: str) -> int:
     """Revoke every working token of `username` called `name`; the number revoked."""
     user_model = get_user_model()
-    return ApiToken.objects.filter(
+    working = ApiToken.objects.select_for_update().filter(
         **{f"user__{user_model.USERNAME_FIELD}": username},
         name=name.strip(),
         revoked_at__isnull=True,
-    ).update(revoked_at=timezone.now())
+    )
+    # One by one, so that each revocation has its own audit entry.
+    for api_token in working:
+        api_token_revoke(api_token=api_token)
+    return len(working)
 
 
 def api_token_authenticate(*, token: str) -> Any | None:

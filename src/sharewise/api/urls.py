@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver, include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
+from sharewise.web.access import NOTHING_HERE, access
+
 from .api import api
 from .errors import error
 from .responses import json_response
@@ -48,6 +50,7 @@ def _with_json_405(pattern: URLPattern | URLResolver) -> URLPattern | URLResolve
     return pattern
 
 
+@access(NOTHING_HERE)
 @csrf_exempt
 def no_such_endpoint(request: HttpRequest, rest: str = "") -> HttpResponse:
     return _json_error(404, f"There is no API endpoint at {request.path}")

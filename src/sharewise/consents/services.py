@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sharewise.agencies.selectors import agency_ids_for_user
+from sharewise.agencies.selectors import agency_ids_for_user, require_recording_role
+from sharewise.audit.services import audit_append
 from sharewise.common import PermissionDenied, ServiceError
 from sharewise.people.models import Person
 
@@ -37,6 +38,7 @@ def consent_record(
 ) -> ConsentRecord:
     if person.agency_id not in agency_ids_for_user(user=user):
         raise PermissionDenied("You can only record consent for people in your agency's records")
+    require_recording_role(user=user, agency_id=person.agency_id)
     if given_by not in GivenBy.values:
         raise ServiceError("Say who responded", field="given_by")
     if response not in Response.values:
@@ -76,7 +78,7 @@ def consent_record(
         raise ServiceError(
             "The date the person responded cannot be in the future", field="given_at"
         )
-    return ConsentRecord.objects.create(
+    record = ConsentRecord.objects.create(
         agency=person.agency,
         person=person,
         given_by=given_by,
@@ -94,3 +96,5 @@ def consent_record(
         given_at=when,
         recorded_by=user,
     )
+    audit_append(actor=user, verb="consent.record", obj=record, details={"response": response})
+    return record

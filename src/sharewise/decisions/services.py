@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from sharewise.agencies.models import Role
 from sharewise.agencies.selectors import roles_for_user
+from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.selectors import consent_effective_for_person
 from sharewise.guidance.decide import decide
@@ -130,6 +131,7 @@ def decision_start(
     _consent_from_records(decision, user)
     _store_outcome(decision, decision_evaluate(decision))
     decision.save()
+    audit_append(actor=user, verb="decision.start", obj=decision, details={"pack": pack.id})
     return decision
 
 
@@ -173,6 +175,10 @@ def decision_answer(
     _store_outcome(decision, decision_evaluate(decision))
     decision.revision += 1
     decision.save()
+    # The facts answered, by name only: the answers themselves are in the decision.
+    audit_append(
+        actor=user, verb="decision.answer", obj=decision, details={"facts": sorted(stored)}
+    )
     return decision
 
 
@@ -224,6 +230,9 @@ def decision_details_update(
         decision.proportionality = _proportionality_clean(proportionality)
     decision.revision += 1
     decision.save()
+    audit_append(
+        actor=user, verb="decision.details", obj=decision, details={"fields": sorted(details)}
+    )
     return decision
 
 
@@ -287,6 +296,9 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
     decision.signed_at = timezone.now()
     decision.revision += 1
     decision.save()
+    audit_append(
+        actor=user, verb="decision.sign", obj=decision, details={"outcome": decision.outcome}
+    )
     return decision
 
 
@@ -327,4 +339,5 @@ def decision_correct(*, user: Any, decision: Decision) -> Decision:
         corrects=decision,
         created_by=user,
     )
+    audit_append(actor=user, verb="decision.correct", obj=copy, details={"corrects": decision.pk})
     return copy

@@ -17,10 +17,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.guidance.engine import Outcome, question_json
 from sharewise.guidance.packs import Pack, pack_default_id, pack_get, packs_all
 from sharewise.people.selectors import person_get_for_user
+from sharewise.web.access import AGENCY_DECIDE, AGENCY_READ, access
 from sharewise.web.forms import FormErrors, lines, text
 
 from . import services
@@ -61,6 +63,7 @@ def _answer_label(pack: Pack, fact: str, answer: Any) -> str:
     return labels.get(answer, str(answer))
 
 
+@access(AGENCY_DECIDE)
 @require_http_methods(["GET", "POST"])
 @login_required
 def decision_new(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -95,6 +98,7 @@ def decision_new(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "decisions/decision_new.html", context, status=400 if errors else 200)
 
 
+@access(AGENCY_DECIDE)
 @require_http_methods(["GET", "POST"])
 @login_required
 def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
@@ -198,6 +202,7 @@ def _answers(pack: Pack, decision: Decision, outcome: Outcome) -> list[dict[str,
     ]
 
 
+@access(AGENCY_READ)
 @require_safe
 @login_required
 def check(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -226,6 +231,7 @@ DETAIL_CHOICES = {
 }
 
 
+@access(AGENCY_DECIDE)
 @require_http_methods(["GET", "POST"])
 @login_required
 def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -292,13 +298,16 @@ def _record_context(request: HttpRequest, decision: Decision) -> dict[str, Any]:
     }
 
 
+@access(AGENCY_READ)
 @require_safe
 @login_required
 def detail(request: HttpRequest, decision_id: int) -> HttpResponse:
     decision = _decision_or_404(request, decision_id)
+    audit_append(actor=request.user, verb="decision.view", obj=decision, request=request)
     return render(request, "decisions/detail.html", _record_context(request, decision))
 
 
+@access(AGENCY_DECIDE)
 @require_POST
 @login_required
 def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -314,6 +323,7 @@ def correct(request: HttpRequest, decision_id: int) -> HttpResponse:
     return redirect("decisions:check", decision_id=correction.pk)
 
 
+@access(AGENCY_READ)
 @require_safe
 @login_required
 def pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
@@ -323,6 +333,8 @@ def pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     if not decision.is_signed:
         raise Http404("Only a signed decision has a PDF for the case file")
     body = decision_pdf(_record_context(request, decision))
+    # An export leaves the system: recorded once the PDF is made, as it is handed over.
+    audit_append(actor=request.user, verb="decision.pdf", obj=decision, request=request)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="sharewise-decision-{decision.pk}-v{decision.version}.pdf"'

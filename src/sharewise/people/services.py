@@ -9,7 +9,8 @@ from typing import Any
 from django.db import transaction
 
 from sharewise.agencies.models import Agency
-from sharewise.agencies.selectors import agency_ids_for_user
+from sharewise.agencies.selectors import agency_ids_for_user, require_recording_role
+from sharewise.audit.services import audit_append
 from sharewise.common import PermissionDenied, ServiceError
 
 from .identifiers import nhs_number_clean, upn_clean
@@ -35,6 +36,7 @@ def person_create(
 ) -> Person:
     if agency.pk not in agency_ids_for_user(user=user):
         raise PermissionDenied("You can only add people to your own agency's records")
+    require_recording_role(user=user, agency_id=agency.pk)
     if not given_name.strip():
         raise ServiceError("Enter the person's given name", field="given_name")
     if date_of_birth and expected_date_of_birth:
@@ -59,9 +61,13 @@ def person_create(
         created_by=user,
     )
     Alias.objects.bulk_create(Alias(person=person, name=a.strip()) for a in aliases if a.strip())
+    audit_append(actor=user, verb="person.create", obj=person)
     return person
 
 
+# This and the two assessments below are atomic so that the row and its audit entry are
+# committed together or not at all.
+@transaction.atomic
 def relationship_add(
     *,
     user: Any,
@@ -75,9 +81,10 @@ def relationship_add(
     allowed = agency_ids_for_user(user=user)
     if person.agency_id not in allowed or relative.agency_id not in allowed:
         raise PermissionDenied("Both people must be in your agency's records")
+    require_recording_role(user=user, agency_id=person.agency_id)
     if person.pk == relative.pk:
         raise ServiceError("A person cannot be related to themself", field="relative")
-    return Relationship.objects.create(
+    relationship = Relationship.objects.create(
         person=person,
         relative=relative,
         kind=kind,
@@ -85,39 +92,60 @@ def relationship_add(
         parental_responsibility=parental_responsibility,
         lives_with=lives_with,
     )
+    audit_append(actor=user, verb="person.relationship_add", obj=relationship, target=person)
+    return relationship
 
 
+@transaction.atomic
 def competence_assess(
-    *, user: Any, person: Person, criteria_met: Sequence[bool], competent: bool, notes: str = ""
+    *,
+    user: Any,
+    person: Person,
+    criteria_met: Sequence[bool],
+    competent: bool | None,
+    notes: str = "",
 ) -> CompetenceAssessment:
     """Record a judgement of a child's competence against the criteria of 3.24."""
     from sharewise.guidance.consent import COMPETENCE_CRITERIA
 
     if person.agency_id not in agency_ids_for_user(user=user):
         raise PermissionDenied("You can only assess people in your agency's records")
+    require_recording_role(user=user, agency_id=person.agency_id)
+    if competent is None:
+        raise ServiceError("Say whether you judge the child competent to decide", field="competent")
     if len(criteria_met) != len(COMPETENCE_CRITERIA):
         raise ServiceError("Answer every criterion of 3.24", field="criteria_met")
-    return CompetenceAssessment.objects.create(
+    assessment = CompetenceAssessment.objects.create(
         person=person,
         criteria_met=[bool(c) for c in criteria_met],
         competent=competent,
         notes=notes.strip(),
         assessed_by=user,
     )
+    audit_append(actor=user, verb="person.competence_assess", obj=assessment, target=person)
+    return assessment
 
 
+@transaction.atomic
 def capacity_assess(
-    *, user: Any, person: Person, decision: str, lacks_capacity: bool, notes: str = ""
+    *, user: Any, person: Person, decision: str, lacks_capacity: bool | None, notes: str = ""
 ) -> CapacityAssessment:
     """Record an assessment of an adult's capacity for one decision (3.31 to 3.35)."""
     if person.agency_id not in agency_ids_for_user(user=user):
         raise PermissionDenied("You can only assess people in your agency's records")
+    require_recording_role(user=user, agency_id=person.agency_id)
     if not decision.strip():
         raise ServiceError("Say which decision the capacity assessment is about", field="decision")
-    return CapacityAssessment.objects.create(
+    if lacks_capacity is None:
+        raise ServiceError(
+            "Say whether the person lacks capacity for this decision", field="lacks_capacity"
+        )
+    assessment = CapacityAssessment.objects.create(
         person=person,
         decision=decision.strip(),
         lacks_capacity=lacks_capacity,
         notes=notes.strip(),
         assessed_by=user,
     )
+    audit_append(actor=user, verb="person.capacity_assess", obj=assessment, target=person)
+    return assessment

@@ -18,12 +18,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_safe
 
 from sharewise.agencies.selectors import primary_agency_for_user
+from sharewise.audit.selectors import user_sees_record_views
+from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.models import INFORMED_POINTS, Form, GivenBy, Medium, Response
 from sharewise.consents.selectors import consent_effective_for_person, consents_for_person
 from sharewise.consents.services import consent_record
 from sharewise.decisions.selectors import ChronologyEntry, chronology_for_person
 from sharewise.guidance.consent import CAPACITY_POINTS, COMPETENCE_CRITERIA
+from sharewise.web.access import AGENCY_DECIDE, AGENCY_MEMBER, AGENCY_READ, SIGNED_IN, access
 from sharewise.web.forms import FormErrors, date_from_parts, lines, text
 
 from .models import Person
@@ -38,6 +41,7 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Person:
         raise Http404(exc.message) from exc
 
 
+@access(SIGNED_IN)
 @require_safe
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -89,13 +93,16 @@ def _chronology_rows(entries: list[ChronologyEntry]) -> list[dict[str, Any]]:
     return rows
 
 
+@access(AGENCY_READ)
 @require_safe
 @login_required
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
+    audit_append(actor=request.user, verb="person.view", obj=person, request=request)
     effective, _ = consent_effective_for_person(user=request.user, person=person)
     context = {
         "person": person,
+        "show_record_views": user_sees_record_views(user=request.user, person=person),
         "aliases": list(person.aliases.all()),
         "relationships": list(person.relationships.select_related("relative")),
         "chronology": _chronology_rows(chronology_for_person(user=request.user, person=person)),
@@ -106,6 +113,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/person_detail.html", context)
 
 
+@access(AGENCY_DECIDE)
 @require_http_methods(["GET", "POST"])
 @login_required
 def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -139,6 +147,8 @@ def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
                     given_at=when,
                     notes=text(request, "notes"),
                 )
+            except PermissionDenied as exc:
+                raise HttpForbidden(exc.message) from exc
             except ServiceError as exc:
                 errors.add_service_error(exc)
             else:
@@ -157,6 +167,7 @@ def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/consent_new.html", context, status=400 if errors else 200)
 
 
+@access(AGENCY_MEMBER)
 @require_http_methods(["GET", "POST"])
 @login_required
 def person_new(request: HttpRequest) -> HttpResponse:
@@ -196,6 +207,7 @@ def person_new(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_new.html", context, status=400 if errors else 200)
 
 
+@access(AGENCY_DECIDE)
 @require_http_methods(["GET", "POST"])
 @login_required
 def competence_new(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -204,26 +216,21 @@ def competence_new(request: HttpRequest, person_id: int) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         judgement = text(request, "competent")
-        if judgement not in ("yes", "no"):
-            errors.add("competent", "Say whether you judge the child competent to decide")
+        met = [request.POST.get(f"criterion-{i}") == "yes" for i in range(len(COMPETENCE_CRITERIA))]
+        try:
+            competence_assess(
+                user=request.user,
+                person=person,
+                criteria_met=met,
+                competent={"yes": True, "no": False}.get(judgement),
+                notes=request.POST.get("notes", ""),
+            )
+        except PermissionDenied as exc:
+            raise HttpForbidden(exc.message) from exc
+        except ServiceError as exc:
+            errors.add_service_error(exc)
         else:
-            met = [
-                request.POST.get(f"criterion-{i}") == "yes" for i in range(len(COMPETENCE_CRITERIA))
-            ]
-            try:
-                competence_assess(
-                    user=request.user,
-                    person=person,
-                    criteria_met=met,
-                    competent=judgement == "yes",
-                    notes=request.POST.get("notes", ""),
-                )
-            except PermissionDenied as exc:
-                raise HttpForbidden(exc.message) from exc
-            except ServiceError as exc:
-                errors.add_service_error(exc)
-            else:
-                return redirect("people:person_detail", person_id=person.pk)
+            return redirect("people:person_detail", person_id=person.pk)
     context = {
         "person": person,
         "errors": errors,
@@ -233,6 +240,7 @@ def competence_new(request: HttpRequest, person_id: int) -> HttpResponse:
     return render(request, "people/competence_new.html", context, status=400 if errors else 200)
 
 
+@access(AGENCY_DECIDE)
 @require_http_methods(["GET", "POST"])
 @login_required
 def capacity_new(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -241,23 +249,20 @@ def capacity_new(request: HttpRequest, person_id: int) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         found = text(request, "lacks_capacity")
-        if found not in ("yes", "no"):
-            errors.add("lacks_capacity", "Say whether the person lacks capacity for this decision")
+        try:
+            capacity_assess(
+                user=request.user,
+                person=person,
+                decision=text(request, "decision"),
+                lacks_capacity={"yes": True, "no": False}.get(found),
+                notes=request.POST.get("notes", ""),
+            )
+        except PermissionDenied as exc:
+            raise HttpForbidden(exc.message) from exc
+        except ServiceError as exc:
+            errors.add_service_error(exc)
         else:
-            try:
-                capacity_assess(
-                    user=request.user,
-                    person=person,
-                    decision=text(request, "decision"),
-                    lacks_capacity=found == "yes",
-                    notes=request.POST.get("notes", ""),
-                )
-            except PermissionDenied as exc:
-                raise HttpForbidden(exc.message) from exc
-            except ServiceError as exc:
-                errors.add_service_error(exc)
-            else:
-                return redirect("people:person_detail", person_id=person.pk)
+            return redirect("people:person_detail", person_id=person.pk)
     context = {
         "person": person,
         "errors": errors,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from sharewise.guidance.errors import PackError
 from sharewise.guidance.packs import Pack, pack_get, packs_all
 from sharewise.web import pack_pages
+from sharewise.web.access import PUBLIC, access
 
 
 def _pack_or_404(pack_id: str) -> Pack:
@@ -23,23 +24,27 @@ def _pack_or_404(pack_id: str) -> Pack:
         raise Http404(f"There is no pack '{pack_id}'") from exc
 
 
+@access(PUBLIC)
 @require_safe
 def healthz(request: HttpRequest) -> HttpResponse:
     """For process supervisors and tests: the application is up and answering."""
     return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
+@access(PUBLIC)
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "sharewise/home.html", {"packs": packs_all()})
 
 
+@access(PUBLIC)
 @require_safe
 def pack_list(request: HttpRequest) -> HttpResponse:
     packs = [(pack, pack_pages.hash_short(pack)) for pack in packs_all()]
     return render(request, "sharewise/pack_list.html", {"packs": packs})
 
 
+@access(PUBLIC)
 @require_safe
 def pack_detail(request: HttpRequest, pack_id: str) -> HttpResponse:
     pack = _pack_or_404(pack_id)
@@ -56,6 +61,7 @@ def pack_detail(request: HttpRequest, pack_id: str) -> HttpResponse:
     return render(request, "sharewise/pack_detail.html", context)
 
 
+@access(PUBLIC)
 @require_safe
 def pack_sources(request: HttpRequest, pack_id: str) -> HttpResponse:
     pack = _pack_or_404(pack_id)
@@ -63,6 +69,7 @@ def pack_sources(request: HttpRequest, pack_id: str) -> HttpResponse:
     return render(request, "sharewise/pack_sources.html", context)
 
 
+@access(PUBLIC)
 @require_safe
 def source_paragraph(request: HttpRequest, pack_id: str, cite: str) -> HttpResponse:
     pack = _pack_or_404(pack_id)

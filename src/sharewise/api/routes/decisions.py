@@ -14,6 +14,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Status
 
+from sharewise.audit.services import audit_append
 from sharewise.common import ServiceError
 from sharewise.decisions.selectors import decision_get_for_user
 from sharewise.decisions.services import (
@@ -25,6 +26,7 @@ from sharewise.decisions.services import (
     decision_start,
 )
 from sharewise.people.selectors import person_get_for_user
+from sharewise.web.access import API_AGENCY_DECIDE, API_AGENCY_READ, access
 
 from ..auth import token_user
 from ..errors import REVISION_FIELD, ErrorOut, SignRefused, SignRefusedOut
@@ -64,6 +66,7 @@ def fields_under(prefix: str, names: Collection[str]) -> Iterator[None]:
         "worked out from them (3.22 to 3.35) and shown in `consent_source`."
     ),
 )
+@access(API_AGENCY_DECIDE)
 def decision_create(request: HttpRequest, payload: DecisionStartIn) -> Any:
     user = token_user(request)
     try:
@@ -94,8 +97,11 @@ def decision_create(request: HttpRequest, payload: DecisionStartIn) -> Any:
     response={200: DecisionOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="One decision record",
 )
+@access(API_AGENCY_READ)
 def decision_detail(request: HttpRequest, decision_id: int) -> Any:
-    return decision_get_for_user(user=token_user(request), decision_id=decision_id)
+    decision = decision_get_for_user(user=token_user(request), decision_id=decision_id)
+    audit_append(actor=token_user(request), verb="api.read", obj=decision, request=request)
+    return decision
 
 
 @router.post(
@@ -108,6 +114,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> Any:
         "never changed: 400 naming `status`; make a correction instead."
     ),
 )
+@access(API_AGENCY_DECIDE)
 def decision_answers(request: HttpRequest, decision_id: int, payload: AnswersIn) -> Any:
     user = token_user(request)
     decision = decision_get_for_user(user=user, decision_id=decision_id)
@@ -132,6 +139,7 @@ def decision_answers(request: HttpRequest, decision_id: int, payload: AnswersIn)
         "advice taken (3.51). Only the details sent are changed."
     ),
 )
+@access(API_AGENCY_DECIDE)
 def decision_update(request: HttpRequest, decision_id: int, payload: DetailsUpdateIn) -> Any:
     user = token_user(request)
     decision = decision_get_for_user(user=user, decision_id=decision_id)
@@ -161,6 +169,7 @@ def decision_update(request: HttpRequest, decision_id: int, payload: DetailsUpda
         "the decision changed since `revision`: read it again."
     ),
 )
+@access(API_AGENCY_DECIDE)
 def decision_sign_endpoint(request: HttpRequest, decision_id: int, payload: RevisionIn) -> Any:
     user = token_user(request)
     decision = decision_get_for_user(user=user, decision_id=decision_id)
@@ -180,6 +189,7 @@ def decision_sign_endpoint(request: HttpRequest, decision_id: int, payload: Revi
     response={201: DecisionOut, **WRITE_ERRORS},
     summary="Correct a signed decision: a new draft version that keeps the old",
 )
+@access(API_AGENCY_DECIDE)
 def decision_correct_endpoint(request: HttpRequest, decision_id: int) -> Any:
     user = token_user(request)
     decision = decision_get_for_user(user=user, decision_id=decision_id)

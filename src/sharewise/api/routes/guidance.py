@@ -16,6 +16,7 @@ from ninja import P, QueryEx, Router
 
 from sharewise.guidance.consent import consent_from_json
 from sharewise.guidance.decide import decide as contract_decide
+from sharewise.web.access import API_ANY_TOKEN, access
 
 from ..errors import ErrorOut, json_body
 from ..responses import json_response
@@ -47,6 +48,7 @@ CONTRACT_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 413: ErrorOut, 
         }
     },
 )
+@access(API_ANY_TOKEN)
 def decide(
     request: HttpRequest,
     pack: QueryEx[str | None, P(description="Overrides the body's pack, as --pack does")] = None,
@@ -76,5 +78,6 @@ def decide(
         }
     },
 )
+@access(API_ANY_TOKEN)
 def consent(request: HttpRequest) -> Any:
     return json_response(consent_from_json(json_body(request)))

@@ -14,7 +14,9 @@ from django.http import HttpRequest
 from ninja import Field, P, QueryEx, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from sharewise.audit.services import audit_append
 from sharewise.people.selectors import person_list_for_user
+from sharewise.web.access import API_AGENCY_READ, API_ANY_TOKEN, access
 
 from ..auth import token_user
 from ..errors import ErrorOut
@@ -24,12 +26,15 @@ from ..selectors import person_consents_for_user, person_detail_for_user
 router = Router(tags=["People"])
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+MAX_OFFSET = 2**31 - 1
 
 
 class PeoplePagination(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200, description="How many people to return (1 to 200)")
-        offset: int = Field(0, ge=0, description="How many to skip")
+        # Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an
+        # error of their own (a 500); no agency holds two billion people.
+        offset: int = Field(0, ge=0, le=MAX_OFFSET, description="How many to skip")
 
 
 @router.get(
@@ -38,6 +43,7 @@ class PeoplePagination(LimitOffsetPagination):
     summary="People in your agencies' records",
     description="Paginated with `limit` and `offset`; `count` is the number matching.",
 )
+@access(API_ANY_TOKEN)
 @paginate(PeoplePagination)
 def people_list(
     request: HttpRequest,
@@ -53,8 +59,11 @@ def people_list(
     response={200: PersonDetailOut, **READ_ERRORS},
     summary="One person, with aliases and relationships",
 )
+@access(API_AGENCY_READ)
 def person_detail(request: HttpRequest, person_id: int) -> Any:
-    return person_detail_for_user(user=token_user(request), person_id=person_id)
+    person = person_detail_for_user(user=token_user(request), person_id=person_id)
+    audit_append(actor=token_user(request), verb="api.read", obj=person, request=request)
+    return person
 
 
 @router.get(
@@ -68,6 +77,7 @@ def person_detail(request: HttpRequest, person_id: int) -> Any:
         "consent (3.18, 3.21): the answer then includes `consent_covers`."
     ),
 )
+@access(API_AGENCY_READ)
 def person_consents(
     request: HttpRequest,
     person_id: int,
@@ -77,10 +87,18 @@ def person_consents(
         list[str] | None, P(description="The kinds of information (repeatable)")
     ] = None,
 ) -> Any:
-    return person_consents_for_user(
+    consents = person_consents_for_user(
         user=token_user(request),
         person_id=person_id,
         purpose=purpose,
         recipient=recipient,
         information=information or (),
     )
+    audit_append(
+        actor=token_user(request),
+        verb="api.read",
+        obj=consents.person,
+        details={"consents": [record.pk for record in consents.records]},
+        request=request,
+    )
+    return consents

@@ -103,6 +103,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_keys(args: argparse.Namespace) -> int:
+    from sharewise.crypto.keys_cli import run
+
+    return run(args)
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from sharewise.accounts.demo_cli import run
 
@@ -160,6 +166,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sharewise.audit.audit_cli import add_parser as add_audit_parser
 
     add_audit_parser(sub, cmd_audit)
+
+    from sharewise.crypto.keys_cli import add_parser as add_keys_parser
+
+    add_keys_parser(sub, cmd_keys)
 
     p = sub.add_parser("demo", help="the fictional demo partnership and its accounts")
     demo = p.add_subparsers(dest="demo_command", required=True, metavar="DEMO_COMMAND")

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 
 from sharewise.agencies.models import Agency
+from sharewise.crypto.fields import EncryptedTextField
 from sharewise.people.models import Person
 
 
@@ -61,7 +62,8 @@ class ConsentRecord(models.Model):
     recipients = models.JSONField(default=list, blank=True)
     information = models.JSONField("kinds of information", default=list, blank=True)
     expires = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    # Encrypted: free text that can hold special category data.
+    notes = EncryptedTextField(blank=True)
     follows = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="followed_by"
     )

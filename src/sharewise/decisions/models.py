@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from sharewise.agencies.models import Agency
+from sharewise.crypto.fields import EncryptedJSONField, EncryptedTextField
 from sharewise.people.models import Person
 
 
@@ -87,8 +88,10 @@ class Decision(models.Model):
     facts = models.JSONField(default=dict, blank=True)
     # The practitioner's reasons for each judgement, by fact (public_interest, lawful_basis),
     # and their answers to the proportionality questions.
-    reasons = models.JSONField(default=dict, blank=True)
-    proportionality = models.JSONField(default=list, blank=True)
+    # Encrypted, with the free text below: they can hold special category data (health,
+    # sexual life, criminal allegations) in the practitioner's own words.
+    reasons = EncryptedJSONField(default=dict, blank=True)
+    proportionality = EncryptedJSONField(default=list, blank=True)
     # How the consent answer was reached from the consent records, when it was.
     consent_source = models.JSONField(null=True, blank=True)
 
@@ -107,10 +110,10 @@ class Decision(models.Model):
         max_length=40, choices=Paragraph18Reason.choices, blank=True
     )
     person_told = models.CharField(max_length=10, choices=PersonTold.choices, blank=True)
-    person_not_told_reason = models.TextField(blank=True)
+    person_not_told_reason = EncryptedTextField(blank=True)
     advice_from = models.CharField(max_length=300, blank=True)
-    advice_given = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    advice_given = EncryptedTextField(blank=True)
+    notes = EncryptedTextField(blank=True)
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     version = models.PositiveIntegerField(default=1)

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 
 from sharewise.agencies.models import Agency
+from sharewise.crypto.fields import EncryptedTextField
 
 
 class Person(models.Model):
@@ -113,7 +114,8 @@ class CompetenceAssessment(models.Model):
     # One answer per criterion of 3.24, in the order of guidance.consent.COMPETENCE_CRITERIA.
     criteria_met = models.JSONField(default=list)
     competent = models.BooleanField()
-    notes = models.TextField(blank=True)
+    # Encrypted: free text that can hold special category data.
+    notes = EncryptedTextField(blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -136,7 +138,8 @@ class CapacityAssessment(models.Model):
     )
     decision = models.CharField("the decision assessed", max_length=300)
     lacks_capacity = models.BooleanField()
-    notes = models.TextField(blank=True)
+    # Encrypted: free text that can hold special category data.
+    notes = EncryptedTextField(blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

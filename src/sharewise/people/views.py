@@ -20,14 +20,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 from sharewise.agencies.selectors import primary_agency_for_user
 from sharewise.audit.selectors import user_sees_record_views
 from sharewise.audit.services import audit_append
-from sharewise.common import NotFound, PermissionDenied, ServiceError
+from sharewise.common import NotFound
 from sharewise.consents.models import INFORMED_POINTS, Form, GivenBy, Medium, Response
 from sharewise.consents.selectors import consent_effective_for_person, consents_for_person
 from sharewise.consents.services import consent_record
 from sharewise.decisions.selectors import ChronologyEntry, chronology_for_person
 from sharewise.guidance.consent import CAPACITY_POINTS, COMPETENCE_CRITERIA
 from sharewise.web.access import AGENCY_DECIDE, AGENCY_MEMBER, AGENCY_READ, SIGNED_IN, access
-from sharewise.web.forms import FormErrors, date_from_parts, lines, text
+from sharewise.web.forms import FormErrors, date_from_parts, lines, submitted, text
 
 from .models import Person
 from .selectors import person_get_for_user, person_list_for_user
@@ -130,8 +130,9 @@ def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
                 if given_at
                 else None
             )
-            try:
-                consent_record(
+            recorded = submitted(
+                errors,
+                lambda: consent_record(
                     user=request.user,
                     person=person,
                     given_by=text(request, "given_by"),
@@ -146,12 +147,9 @@ def consent_new(request: HttpRequest, person_id: int) -> HttpResponse:
                     expires=expires,
                     given_at=when,
                     notes=text(request, "notes"),
-                )
-            except PermissionDenied as exc:
-                raise HttpForbidden(exc.message) from exc
-            except ServiceError as exc:
-                errors.add_service_error(exc)
-            else:
+                ),
+            )
+            if recorded is not None:
                 return redirect("people:person_detail", person_id=person.pk)
     context = {
         "person": person,
@@ -181,8 +179,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
             request, "expected_date_of_birth", errors, "The expected date of birth"
         )
         if not errors:
-            try:
-                person = person_create(
+            person = submitted(
+                errors,
+                lambda: person_create(
                     user=request.user,
                     agency=agency,
                     given_name=text(request, "given_name"),
@@ -196,12 +195,9 @@ def person_new(request: HttpRequest) -> HttpResponse:
                     postcode=text(request, "postcode"),
                     care_order=request.POST.get("care_order") == "yes",
                     aliases=lines(request, "aliases"),
-                )
-            except PermissionDenied as exc:
-                raise HttpForbidden(exc.message) from exc
-            except ServiceError as exc:
-                errors.add_service_error(exc)
-            else:
+                ),
+            )
+            if person is not None:
                 return redirect("people:person_detail", person_id=person.pk)
     context = {"agency": agency, "errors": errors, "values": request.POST}
     return render(request, "people/person_new.html", context, status=400 if errors else 200)
@@ -217,19 +213,17 @@ def competence_new(request: HttpRequest, person_id: int) -> HttpResponse:
     if request.method == "POST":
         judgement = text(request, "competent")
         met = [request.POST.get(f"criterion-{i}") == "yes" for i in range(len(COMPETENCE_CRITERIA))]
-        try:
-            competence_assess(
+        recorded = submitted(
+            errors,
+            lambda: competence_assess(
                 user=request.user,
                 person=person,
                 criteria_met=met,
                 competent={"yes": True, "no": False}.get(judgement),
                 notes=request.POST.get("notes", ""),
-            )
-        except PermissionDenied as exc:
-            raise HttpForbidden(exc.message) from exc
-        except ServiceError as exc:
-            errors.add_service_error(exc)
-        else:
+            ),
+        )
+        if recorded is not None:
             return redirect("people:person_detail", person_id=person.pk)
     context = {
         "person": person,
@@ -249,19 +243,17 @@ def capacity_new(request: HttpRequest, person_id: int) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         found = text(request, "lacks_capacity")
-        try:
-            capacity_assess(
+        recorded = submitted(
+            errors,
+            lambda: capacity_assess(
                 user=request.user,
                 person=person,
                 decision=text(request, "decision"),
                 lacks_capacity={"yes": True, "no": False}.get(found),
                 notes=request.POST.get("notes", ""),
-            )
-        except PermissionDenied as exc:
-            raise HttpForbidden(exc.message) from exc
-        except ServiceError as exc:
-            errors.add_service_error(exc)
-        else:
+            ),
+        )
+        if recorded is not None:
             return redirect("people:person_detail", person_id=person.pk)
     context = {
         "person": person,

@@ -4,11 +4,16 @@ same way: a GOV.UK error summary at the top, each message beside its field."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
+from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import HttpRequest
 
-from sharewise.common import ServiceError
+from sharewise.common import PermissionDenied, ServiceError
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -56,4 +61,17 @@ def date_from_parts(
         return dt.date(year, month, day)
     except ValueError:
         errors.add(name, f"{label} must be a real date, like 27 3 2019")
+        return None
+
+
+def submitted(errors: FormErrors, write: Callable[[], T]) -> T | None:
+    """Run a form's one service write. What the service refuses as bad input becomes an
+    error beside its field; what it refuses as not this user's to do becomes the 403 page.
+    Returns what the service returned, or None when there are errors to show."""
+    try:
+        return write()
+    except PermissionDenied as exc:
+        raise HttpForbidden(exc.message) from exc
+    except ServiceError as exc:
+        errors.add_service_error(exc)
         return None

@@ -1,0 +1,35 @@
+"""Assessments' notes encrypted: free text that can hold special category data
+(docs/decisions/0009-field-encryption.md).
+"""
+
+from django.db import migrations
+
+import sharewise.crypto.fields
+from sharewise.crypto.migration_steps import decrypt_existing, encrypt_existing
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("people", "0001_initial"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="capacityassessment",
+            name="notes",
+            field=sharewise.crypto.fields.EncryptedTextField(blank=True),
+        ),
+        migrations.AlterField(
+            model_name="competenceassessment",
+            name="notes",
+            field=sharewise.crypto.fields.EncryptedTextField(blank=True),
+        ),
+        migrations.RunPython(
+            encrypt_existing("people_capacityassessment", ["notes"]),
+            decrypt_existing("people_capacityassessment", ["notes"]),
+        ),
+        migrations.RunPython(
+            encrypt_existing("people_competenceassessment", ["notes"]),
+            decrypt_existing("people_competenceassessment", ["notes"]),
+        ),
+    ]

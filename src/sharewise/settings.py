@@ -419,3 +419,8 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+
+# The audit chain's head is signed with the server's key every so many entries (and on
+# demand with `sharewise audit checkpoint`), so a rewrite of the whole chain is caught
+# against an exported checkpoint. Small enough that little history is ever unsigned.
+SHAREWISE_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHAREWISE_AUDIT_CHECKPOINT_EVERY", "1000"))

@@ -90,6 +90,9 @@ class AuditHead(models.Model):
 
     entry_id = models.BigIntegerField(null=True)
     entry_hash = models.CharField(max_length=64)
+    # Appends since the last signed checkpoint: kept on the locked head row so that deciding
+    # whether a checkpoint is due costs no query.
+    since_checkpoint = models.PositiveIntegerField(default=0)
 
     def __str__(self) -> str:
         return f"head {self.entry_id} {self.entry_hash}"

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -117,5 +118,16 @@ def audit_append(
         entry.save(force_insert=True)
         head.entry_id = entry.pk
         head.entry_hash = entry.entry_hash
-        head.save(update_fields=["entry_id", "entry_hash"])
+        head.since_checkpoint += 1
+        # Checkpoints are periodic without a scheduler: every so many appends, the append
+        # that reaches the count signs the new head in the same transaction, while it still
+        # holds the head lock, so no entry can slip in between.
+        if head.since_checkpoint >= settings.SHAREWISE_AUDIT_CHECKPOINT_EVERY:
+            from .checkpoints import audit_checkpoint_create
+
+            head.since_checkpoint = 0
+            head.save(update_fields=["entry_id", "entry_hash", "since_checkpoint"])
+            audit_checkpoint_create()
+        else:
+            head.save(update_fields=["entry_id", "entry_hash", "since_checkpoint"])
     return entry

@@ -161,6 +161,15 @@ def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
                 if changing and after.outcome != "ask":
                     return redirect("decisions:check", decision_id=decision.pk)
                 return redirect(_next_page(decision, after))
+    # Every page of the wizard shows the person and the decision so far: each view is a
+    # read of personal data, and goes in the audit log like the record page.
+    audit_append(
+        actor=request.user,
+        verb="decision.view",
+        obj=decision,
+        request=request,
+        details={"page": "question"},
+    )
     current = decision.facts.get(fact)
     from_records = (decision.consent_source or {}).get("facts", {}).get(fact)
     context = {
@@ -211,6 +220,13 @@ def check(request: HttpRequest, decision_id: int) -> HttpResponse:
         return redirect("decisions:detail", decision_id=decision.pk)
     pack = pack_get(decision.pack_id)
     outcome = services.decision_evaluate(decision)
+    audit_append(
+        actor=request.user,
+        verb="decision.view",
+        obj=decision,
+        request=request,
+        details={"page": "check"},
+    )
     context = {
         "decision": decision,
         "pack": pack,
@@ -267,6 +283,13 @@ def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
             raise HttpForbidden(exc.message) from exc
         except ServiceError as exc:
             errors.add_service_error(exc)
+    audit_append(
+        actor=request.user,
+        verb="decision.view",
+        obj=decision,
+        request=request,
+        details={"page": "outcome"},
+    )
     # Suggest telling the person or not as the outcome says, with the reason already given.
     values: dict[str, Any] = {name: getattr(decision, name) for name in services.DETAIL_FIELDS}
     if request.method == "POST":

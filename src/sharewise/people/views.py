@@ -46,7 +46,15 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Person:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    people = person_list_for_user(user=request.user, search=search)[:100]
+    people = list(person_list_for_user(user=request.user, search=search)[:100])
+    # A list of names is a read of personal data. The search words are not kept (they may
+    # be a name), only that a search was made and how many people it showed.
+    audit_append(
+        actor=request.user,
+        verb="person.search" if search else "person.list",
+        request=request,
+        details={"shown": len(people)},
+    )
     return render(request, "people/person_list.html", {"people": people, "search": search})
 
 

@@ -74,24 +74,13 @@ def main() -> None:
         call_command("migrate", verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         from tests.conftest import _mfa_mark
-        from tests.factories import PersonFactory, personas
+        from tests.factories import PersonFactory, decisions_about, personas
 
         from sharewise.decisions import services
-        from sharewise.decisions.models import Decision
 
         world = personas()
         helen = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
-        first = services.decision_start(
-            user=world.practitioner_a, person=helen, purpose="First", pack_id="hmg-2008"
-        )
-        fields = {
-            f.name: getattr(first, f.name)
-            for f in Decision._meta.concrete_fields
-            if f.name not in ("id", "corrects")
-        }
-        Decision.objects.bulk_create(
-            Decision(**{**fields, "purpose": f"Decision {n}"}) for n in range(199)
-        )
+        decisions_about(helen, world.practitioner_a, 200)
         wizard = services.decision_start(
             user=world.practitioner_a, person=helen, purpose="Bench", pack_id="hmg-2008"
         )

@@ -83,3 +83,21 @@ def personas() -> Personas:
         admin=member(agency_a, Role.PARTNERSHIP_ADMIN, "admin"),
         outsider=UserFactory(username="outsider"),
     )
+
+
+def decisions_about(person: Person, user: Any, count: int) -> Any:
+    """`count` decisions about `person`: one started through the service, the rest copies
+    of it written in one statement, for tests and benchmarks of a long chronology."""
+    from sharewise.decisions import services
+    from sharewise.decisions.models import Decision
+
+    first = services.decision_start(user=user, person=person, purpose="First", pack_id="hmg-2008")
+    fields = {
+        f.name: getattr(first, f.name)
+        for f in Decision._meta.concrete_fields
+        if f.name not in ("id", "corrects")
+    }
+    Decision.objects.bulk_create(
+        Decision(**{**fields, "purpose": f"Decision {n}"}) for n in range(count - 1)
+    )
+    return first

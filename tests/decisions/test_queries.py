@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from sharewise.consents.services import consent_record
 from sharewise.decisions import services
-from sharewise.decisions.models import Decision
-from tests.factories import PersonFactory, personas
+from tests.factories import PersonFactory, decisions_about, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -18,21 +17,6 @@ pytestmark = pytest.mark.django_db
 # insert the entry, move the head) and 1 to check whether to link to who has viewed it.
 PERSON_PAGE_QUERIES = 20
 WIZARD_PAGE_QUERIES = 14
-
-
-def _many_decisions(world, person, count: int) -> Decision:
-    first = services.decision_start(
-        user=world.practitioner_a, person=person, purpose="First", pack_id="hmg-2008"
-    )
-    fields = {
-        f.name: getattr(first, f.name)
-        for f in Decision._meta.concrete_fields
-        if f.name not in ("id", "corrects")
-    }
-    Decision.objects.bulk_create(
-        Decision(**{**fields, "purpose": f"Decision {n}"}) for n in range(count - 1)
-    )
-    return first
 
 
 @pytest.mark.parametrize("decisions", [2, 200])
@@ -49,7 +33,7 @@ def test_the_person_page_query_count_does_not_grow(
             response="refused",
             given_at=timezone.now() - timezone.timedelta(days=n + 1),
         )
-    _many_decisions(world, person, decisions)
+    decisions_about(person, world.practitioner_a, decisions)
     client = Client()
     sign_in(client, world.practitioner_a)
     with django_assert_max_num_queries(PERSON_PAGE_QUERIES):

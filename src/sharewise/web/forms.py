@@ -4,16 +4,25 @@ same way: a GOV.UK error summary at the top, each message beside its field."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import HttpRequest
+from django.utils.text import slugify
 
 from sharewise.common import PermissionDenied, ServiceError
 
 T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class SummaryError:
+    """One line of a GOV.UK error summary: the message and the id of the field it links to."""
+
+    message: str
+    target_id: str
 
 
 @dataclass
@@ -33,6 +42,11 @@ class FormErrors:
 
     def items(self) -> list[tuple[str, str]]:
         return list(self.by_field.items())
+
+    def __iter__(self) -> Iterator[SummaryError]:
+        # The error summary's lines, each linking to its field's element (fields are given
+        # ids from their names, slugified, as the templates write them).
+        return iter(SummaryError(message, slugify(name)) for name, message in self.by_field.items())
 
     def get(self, name: str) -> str:
         return self.by_field.get(name, "")

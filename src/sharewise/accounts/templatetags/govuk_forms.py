@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import copy
 import re
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms, template
 from django.forms.boundfield import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from sharewise.web.forms import SummaryError
+
 register = template.Library()
 
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>\s*")
-
-
-@dataclass(frozen=True)
-class SummaryError:
-    message: str
-    target_id: str
 
 
 def _kind(field: BoundField) -> str:
@@ -76,7 +71,7 @@ def govuk_field(field: BoundField, width: str = "", label_size: str = "s") -> di
     }
 
 
-@register.inclusion_tag("accounts/includes/govuk_error_summary.html")
+@register.inclusion_tag("sharewise/includes/error_summary.html")
 def govuk_error_summary(form: forms.Form) -> dict[str, Any]:
     visible = form.visible_fields()
     # An error about the form as a whole (a wrong username or password) links to its first

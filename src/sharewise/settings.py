@@ -127,7 +127,15 @@ INSTALLED_APPS = [
     "sharewise.people",
     "sharewise.consents",
     "sharewise.decisions",
+    "sharewise.disclosures",
+    "sharewise.requests",
+    "sharewise.advice",
+    "sharewise.protocols",
+    "sharewise.followups",
     "sharewise.audit",
+    # Background jobs on the database: no broker to run (DESIGN.md, "Background work").
+    "django_tasks",
+    "django_tasks_db",
     # The JSON API; "ninja" is listed so that its Swagger UI is served from its own
     # static files rather than from a CDN.
     "ninja",
@@ -424,3 +432,9 @@ CACHES = {
 # demand with `sharewise audit checkpoint`), so a rewrite of the whole chain is caught
 # against an exported checkpoint. Small enough that little history is ever unsigned.
 SHAREWISE_AUDIT_CHECKPOINT_EVERY = int(os.environ.get("SHAREWISE_AUDIT_CHECKPOINT_EVERY", "1000"))
+
+
+# Background jobs (reminders, reviews, sweeps) are stored in the database and run by
+# `sharewise manage db_worker`; every job is an idempotent "find what is due" sweep, so
+# running one twice, or late, does no harm.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}

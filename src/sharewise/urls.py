@@ -8,6 +8,11 @@ urlpatterns = [
     path("", include("sharewise.web.urls")),
     path("people/", include("sharewise.people.urls")),
     path("", include("sharewise.decisions.urls")),
+    path("disclosures/", include("sharewise.disclosures.urls")),
+    path("requests/", include("sharewise.requests.urls")),
+    path("advice/", include("sharewise.advice.urls")),
+    path("protocols/", include("sharewise.protocols.urls")),
+    path("", include("sharewise.followups.urls")),
     path("api/v1/", include("sharewise.api.urls")),
     # Sharewise's own account pages first: they replace the allauth pages of the same
     # address that this service does not offer (resetting a password by e-mail).

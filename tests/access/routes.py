@@ -7,10 +7,13 @@ to a urls.py, and fails there until it declares who may open it (sharewise.web.a
 
 from __future__ import annotations
 
+import importlib
 import inspect
+import pkgutil
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -168,6 +171,10 @@ class World:
     answered: Any
     consent: Any
     tokens: dict[str, str]
+    # What each area's extension (tests/access/extensions/) made, by the area's name, and
+    # the sample values of the URL parameters it brings.
+    extra: dict[str, Any] = field(default_factory=dict)
+    samples: dict[str, str] = field(default_factory=dict)
 
     def user(self, persona: str) -> Any:
         return getattr(self.people, persona)
@@ -219,7 +226,30 @@ def _build_world() -> World:
         persona: api_token_create(user=getattr(people, persona), name="access matrix")[1]
         for persona in SIGNED_IN_PERSONAS
     }
-    return World(people, person, signed, draft, answered, consent, tokens)
+    world = World(people, person, signed, draft, answered, consent, tokens)
+    for extension in extensions():
+        world.samples.update(extension.build(world))
+    return world
+
+
+def extensions() -> list[ModuleType]:
+    """Each area's part of the matrix (tests/access/extensions/<area>.py), found by walking
+    the folder so that no list of areas is kept by hand. An extension module has:
+
+    - `build(world) -> dict[str, str]`: makes the area's records in the world (keeping
+      what it needs in `world.extra[<area>]`) and returns a sample value for each URL
+      parameter its routes take;
+    - optionally `SAMPLES_BY_VIEW: dict[view name, Callable[[World], dict[str, str]]]`,
+      samples for one view where the area-wide ones do not suit it;
+    - optionally `API_BODIES` and `WEB_FORMS`, as in test_matrix.py, for its writes;
+    - optionally `EXPECTED` and `EXPECTED_WRITE`, for the access policies it adds.
+    """
+    from tests.access import extensions as package
+
+    return [
+        importlib.import_module(f"{package.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
 
 
 def world_for_module(django_db_blocker: Any) -> Iterator[World]:
@@ -240,6 +270,14 @@ ANSWERED_DECISION_VIEWS = frozenset({"outcome_page"})
 
 def sample_values(world: World, route: Route) -> dict[str, str]:
     name = route.view.__name__
+    for extension in extensions():
+        by_view = getattr(extension, "SAMPLES_BY_VIEW", {})
+        if name in by_view:
+            return {**_core_samples(world, name), **world.samples, **by_view[name](world)}
+    return {**_core_samples(world, name), **world.samples}
+
+
+def _core_samples(world: World, name: str) -> dict[str, str]:
     decision = (
         world.signed
         if name in SIGNED_DECISION_VIEWS

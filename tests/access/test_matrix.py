@@ -27,6 +27,7 @@ from tests.access.routes import (
     client_for,
     concrete_url,
     discover_routes,
+    extensions,
     login_url,
     served_by,
     world_for_module,
@@ -80,6 +81,9 @@ EXPECTED: dict[str, dict[str, Any]] = {
 EXPECTED_WRITE: dict[str, dict[str, Any]] = {
     "AGENCY_DECIDE": {**EXPECTED["AGENCY_DECIDE"], "auditor_a": 403},
 }
+for _extension in extensions():
+    EXPECTED.update(getattr(_extension, "EXPECTED", {}))
+    EXPECTED_WRITE.update(getattr(_extension, "EXPECTED_WRITE", {}))
 assert set(EXPECTED) == {policy.name for policy in access.POLICIES}
 
 
@@ -118,6 +122,8 @@ API_BODIES: dict[str, Callable[[World], Any]] = {
     "decision_sign_endpoint": lambda world: {"revision": -1},
     "decision_correct_endpoint": lambda world: None,
 }
+for _extension in extensions():
+    API_BODIES.update(getattr(_extension, "API_BODIES", {}))
 
 
 # The forms the web's writes are posted with: complete enough to reach the service's role
@@ -128,6 +134,8 @@ WEB_FORMS: dict[str, Callable[[World], dict[str, str]]] = {
     "question": lambda world: {"purpose": "yes", "revision": "-1"},
     "outcome_page": lambda world: {"revision": "-1"},
 }
+for _extension in extensions():
+    WEB_FORMS.update(getattr(_extension, "WEB_FORMS", {}))
 
 
 def test_every_route_declares_who_may_reach_it() -> None:

@@ -15,7 +15,16 @@ from sharewise.guidance.errors import GuidanceError
 
 from .auth import BearerToken
 from .errors import JsonBodyParser, MalformedJson, error_document
-from .routes import decisions, guidance, people
+from .routes import (
+    advice,
+    decisions,
+    disclosures,
+    followups,
+    guidance,
+    people,
+    protocols,
+    requests,
+)
 
 
 class Utf8JsonRenderer(JSONRenderer):
@@ -46,6 +55,8 @@ api = NinjaAPI(
 api.add_router("", guidance.router)
 api.add_router("", people.router)
 api.add_router("", decisions.router)
+for area in (disclosures, requests, advice, protocols, followups):
+    api.add_router("", area.router)
 
 
 def api_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:

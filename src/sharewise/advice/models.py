@@ -1,0 +1,3 @@
+"""Models of the advice app."""
+
+from __future__ import annotations

@@ -1,0 +1,7 @@
+"""The API's advice routes."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["Advice"])

@@ -1,0 +1,1 @@
+"""Disclosures: the information actually shared from a signed decision, to a named recipient in another agency, with the limits on onward sharing the recipient acknowledges (DESIGN.md capability 5; 003 3.40, 3.49 to 3.52)."""

@@ -1,0 +1,3 @@
+"""Models of the disclosures app."""
+
+from __future__ import annotations

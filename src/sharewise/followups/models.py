@@ -1,0 +1,3 @@
+"""Models of the followups app."""
+
+from __future__ import annotations

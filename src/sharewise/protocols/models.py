@@ -1,0 +1,3 @@
+"""Models of the protocols app."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Models of the requests app."""
+
+from __future__ import annotations

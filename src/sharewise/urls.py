@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("sharewise.web.urls")),
     path("people/", include("sharewise.people.urls")),
+    path("agencies/", include("sharewise.agencies.urls")),
     path("", include("sharewise.decisions.urls")),
     path("disclosures/", include("sharewise.disclosures.urls")),
     path("requests/", include("sharewise.requests.urls")),

@@ -34,6 +34,7 @@ EXPECTED_ACCOUNTS = [
         "agency": "Northtown Children's Social Care",
     },
     {"username": "police", "role": "practitioner", "agency": "Northtown Police"},
+    {"username": "youthworker", "role": "practitioner", "agency": "Northtown Youth Project"},
     {
         "username": "admin",
         "role": "partnership_admin",
@@ -52,10 +53,15 @@ def demo_on(settings: Any) -> None:
 def test_the_loader_makes_the_partnership_once() -> None:
     assert demo_load_if_empty() is True
     assert demo_load_if_empty() is False
+    # The charity may rely on the recognised legitimate interest; the others may not.
+    assert list(Agency.objects.filter(public_authority=False).values_list("name", flat=True)) == [
+        "Northtown Youth Project"
+    ]
     assert sorted(Agency.objects.values_list("name", "kind")) == [
         ("Northtown Children's Social Care", "childrens_social_care"),
         ("Northtown Health Visiting Team", "health_visiting"),
         ("Northtown Police", "police"),
+        ("Northtown Youth Project", "voluntary"),
         ("Oakfield Primary School", "school"),
         ("Riverside GP Practice", "gp_practice"),
     ]

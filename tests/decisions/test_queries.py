@@ -14,8 +14,9 @@ from tests.factories import PersonFactory, decisions_about, personas
 pytestmark = pytest.mark.django_db
 
 # 16 for the page, then 3 to append the audit entry of the view (lock the chain head,
-# insert the entry, move the head) and 1 to check whether to link to who has viewed it.
-PERSON_PAGE_QUERIES = 20
+# insert the entry, move the head), 1 to check whether to link to who has viewed it and 1
+# for the multi-agency meetings the person was discussed at (followups).
+PERSON_PAGE_QUERIES = 21
 WIZARD_PAGE_QUERIES = 14
 
 

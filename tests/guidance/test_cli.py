@@ -57,7 +57,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
 def test_packs_list_show_check_and_diff() -> None:
     listing = run("packs", "list", "--json")
     ids = [p["id"] for p in json.loads(listing.stdout)["packs"]]
-    assert ids == ["hmg-2008", "hmg-2018"]
+    assert ids == ["hmg-2008", "hmg-2018", "hmg-2024", "hmg-2024-duty"]
     assert "hmg-2018" in run("packs").stdout
 
     shown = run("packs", "show", "hmg-2008").stdout
@@ -114,3 +114,47 @@ def test_decide_arguments_in_every_spelling(tmp_path: Path) -> None:
     # What the quick reading does not know goes to argparse, which explains itself.
     proc = run("decide", "--verbose")
     assert proc.returncode == 2 and "unrecognized arguments: --verbose" in proc.stderr
+
+
+def test_packs_diff_runs_one_case_through_every_pack(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(
+        json.dumps(
+            {
+                "purpose": "yes",
+                "identifiable": "yes",
+                "legal_requirement": "none",
+                "duty_sender_bound": "yes",
+                "duty_recipient_bound": "yes",
+                "duty_relevant": "yes",
+                "duty_detriment": "more_detrimental",
+                "child_harm": "evidence",
+                "reasons_not_to_seek_consent": [],
+            }
+        )
+    )
+    shown = run("packs", "diff", "--facts", str(case), "--json")
+    assert shown.returncode == 0, shown.stderr
+    document = json.loads(shown.stdout)
+    by_pack = {p["pack"]: p for p in document["packs"]}
+    assert set(by_pack) == {"hmg-2008", "hmg-2018", "hmg-2024", "hmg-2024-duty"}
+    # The detriment exception: the duty does not compel, the 2024 advice shares.
+    assert by_pack["hmg-2024-duty"]["outcome"] == "share"
+    assert by_pack["hmg-2024-duty"]["basis"] == "safeguarding"
+    assert "duty_detriment" in by_pack["hmg-2024"]["unused"]
+    asked = {d["aspect"] for d in document["differences"]}
+    assert "question 'duty_detriment'" in asked
+    text = run("packs", "diff", "hmg-2018", "hmg-2024", "--facts", str(case))
+    assert text.returncode == 0
+    assert text.stdout.startswith("hmg-2018: ")
+    assert "hmg-2008" not in text.stdout
+
+
+def test_packs_diff_refuses_a_fact_no_pack_knows(tmp_path: Path) -> None:
+    case = tmp_path / "case.json"
+    case.write_text(json.dumps({"purpse": "yes"}))
+    shown = run("packs", "diff", "--facts", str(case))
+    assert shown.returncode == 2
+    assert "'purpse' is not a fact any pack knows" in shown.stderr
+    assert "Traceback" not in shown.stderr
+    assert run("packs", "diff", "hmg-2018").returncode == 2

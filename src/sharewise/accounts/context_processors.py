@@ -44,6 +44,13 @@ class SignedInAccount:
         return roles_described_for_user(user=self._user)
 
     @cached_property
+    def is_partnership_admin(self) -> bool:
+        from sharewise.agencies.models import Role
+        from sharewise.agencies.selectors import user_has_role
+
+        return user_has_role(user=self._user, roles={Role.PARTNERSHIP_ADMIN})
+
+    @cached_property
     def must_enrol_in_mfa(self) -> bool:
         return user_must_enrol_in_mfa(user=self._user)
 

@@ -34,6 +34,9 @@ GP = "Riverside GP Practice"
 HEALTH_VISITING = "Northtown Health Visiting Team"
 CHILDRENS_SOCIAL_CARE = "Northtown Children's Social Care"
 POLICE = "Northtown Police"
+# A charity, not a public authority: it may rely on the recognised legitimate interest
+# (UK GDPR Article 6(1)(ea)), which the public agencies above may not.
+YOUTH_PROJECT = "Northtown Youth Project"
 
 DEMO_AGENCIES = (
     (SCHOOL, AgencyKind.SCHOOL),
@@ -41,7 +44,10 @@ DEMO_AGENCIES = (
     (HEALTH_VISITING, AgencyKind.HEALTH_VISITING),
     (CHILDRENS_SOCIAL_CARE, AgencyKind.CHILDRENS_SOCIAL_CARE),
     (POLICE, AgencyKind.POLICE),
+    (YOUTH_PROJECT, AgencyKind.VOLUNTARY),
 )
+# Agencies that are not public authorities performing their tasks.
+NOT_PUBLIC_AUTHORITIES = frozenset({YOUTH_PROJECT})
 
 
 class DemoUser(NamedTuple):
@@ -63,6 +69,7 @@ DEMO_USERS = (
     DemoUser("hv", "Beth", "Morgan", HEALTH_VISITING, Role.PRACTITIONER),
     DemoUser("socialworker", "Daniel", "Price", CHILDRENS_SOCIAL_CARE, Role.PRACTITIONER),
     DemoUser("police", "Lewis", "Grant", POLICE, Role.PRACTITIONER),
+    DemoUser("youthworker", "Rosa", "Bianchi", YOUTH_PROJECT, Role.PRACTITIONER),
     # A membership needs an agency. The partnership's business unit is usually hosted by
     # the local authority, so the administrator's role is held there; it shows them no
     # case records (agencies.selectors.agency_ids_for_user).
@@ -94,7 +101,12 @@ def demo_load_if_empty() -> bool:
 
 
 def _demo_load() -> None:
-    agencies = {name: Agency.objects.create(name=name, kind=kind) for name, kind in DEMO_AGENCIES}
+    agencies = {
+        name: Agency.objects.create(
+            name=name, kind=kind, public_authority=name not in NOT_PUBLIC_AUTHORITIES
+        )
+        for name, kind in DEMO_AGENCIES
+    }
     # Every demo account has the same published password, so it is hashed once: Argon2 is
     # slow on purpose, and ten hashes of one password protect nothing that one does not.
     password_hash = make_password(settings.SHAREWISE_DEMO_PASSWORD)
@@ -117,6 +129,10 @@ def _demo_load() -> None:
             raise
         return
     people_demo.demo_people_load()
+    # Agreements between the demo agencies: one in force, one past its review date.
+    from sharewise.protocols.demo import demo_protocols_load
+
+    demo_protocols_load()
 
 
 def demo_sign_in_help(base_url: str) -> str:

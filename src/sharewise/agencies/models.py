@@ -51,11 +51,29 @@ ROLES_SEEING_IDENTIFIABLE_DATA = frozenset(
 )
 
 
+class Country(models.TextChoices):
+    """Where an agency works, which decides the law that applies to it: the duty to share
+    of the Children Act 2004 s16LA binds agencies in England (guidance/choice.py)."""
+
+    ENGLAND = "england", "England"
+    WALES = "wales", "Wales"
+    SCOTLAND = "scotland", "Scotland"
+    NORTHERN_IRELAND = "northern_ireland", "Northern Ireland"
+
+
 class Agency(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=40, choices=AgencyKind.choices)
     # Organisation codes used in the field: an ODS code (NHS), a URN (schools), a force code.
     code = models.CharField(max_length=40, blank=True)
+    country = models.CharField(max_length=20, choices=Country.choices, default=Country.ENGLAND)
+    # The pack the agency's decisions use, set by a partnership administrator; empty for
+    # the law in force on each decision's date (guidance.choice.pack_choose).
+    pack_id = models.CharField("policy pack", max_length=60, blank=True)
+    # Whether the agency is a public authority performing its tasks, which may not rely on
+    # the recognised legitimate interest (UK GDPR Article 6(1), closing words). Most
+    # safeguarding agencies are; voluntary organisations and private providers are not.
+    public_authority = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

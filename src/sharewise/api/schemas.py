@@ -305,7 +305,12 @@ class DecisionStartIn(StrictInput):
     information: list[str] = Field(
         default_factory=list, description="The kinds of information to be shared"
     )
-    pack: str | None = Field(None, description="The pack to decide under (default: the latest)")
+    pack: str | None = Field(
+        None,
+        description="The pack to decide under (default: the one the agency's administrator "
+        "set, or else the newest national pack in force today with the law of where the "
+        "agency is; the record's pack_reason says which and why)",
+    )
 
 
 class AnswersIn(StrictInput):
@@ -384,6 +389,7 @@ class DecisionOut(Schema):
     pack_id: str
     pack_version: str
     pack_hash: str
+    pack_reason: str = Field(description="Why this pack applied, in words")
     facts: dict[str, Any]
     reasons: dict[str, Any]
     proportionality: list[ProportionalityOut]

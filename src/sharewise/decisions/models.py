@@ -29,6 +29,11 @@ class Article6Basis(models.TextChoices):
     LEGAL_OBLIGATION = "legal_obligation", "Legal obligation: Article 6(1)(c)"
     VITAL_INTERESTS = "vital_interests", "Vital interests: Article 6(1)(d)"
     PUBLIC_TASK = "public_task", "Public task: Article 6(1)(e)"
+    RECOGNISED_LEGITIMATE_INTEREST = (
+        "recognised_legitimate_interest",
+        "Recognised legitimate interest: Article 6(1)(ea) (not for public authorities "
+        "performing their tasks)",
+    )
     LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests: Article 6(1)(f)"
 
 
@@ -85,6 +90,9 @@ class Decision(models.Model):
     pack_id = models.CharField(max_length=60)
     pack_version = models.CharField(max_length=30)
     pack_hash = models.CharField(max_length=80)
+    # Why this pack applied: the agency's choice, or the law in force on the day and where
+    # the agency is (guidance.choice.pack_choose), in words for the record.
+    pack_reason = models.TextField(blank=True)
     facts = models.JSONField(default=dict, blank=True)
     # The practitioner's reasons for each judgement, by fact (public_interest, lawful_basis),
     # and their answers to the proportionality questions.

@@ -14,16 +14,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from sharewise.agencies.models import Role
+from sharewise.agencies.models import Agency, Role
 from sharewise.agencies.selectors import roles_for_user
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.selectors import consent_effective_for_person
+from sharewise.guidance.choice import PackChoice, pack_choose, pack_in_force
 from sharewise.guidance.decide import decide
 from sharewise.guidance.engine import Outcome
 from sharewise.guidance.errors import GuidanceError
 from sharewise.guidance.facts import facts_validate
-from sharewise.guidance.packs import pack_default_id, pack_get
+from sharewise.guidance.packs import pack_get
 from sharewise.people.models import Person
 
 from .models import Decision, PersonTold, SpecialCategoryCondition, Status
@@ -58,6 +59,10 @@ def _require_draft(decision: Decision, revision: int | None) -> None:
 def decision_evaluate(decision: Decision) -> Outcome:
     """The outcome of the decision's answers under its pack: the engine, nothing else."""
     raw: dict[str, Any] = {"pack": decision.pack_id, **decision.facts}
+    # Replayed as of the day it was made, so that law in force later never changes it,
+    # and law not yet in force then is refused (guidance.decide.in_force_check).
+    made = decision.created_at or timezone.now()
+    raw["date"] = timezone.localdate(made).isoformat()
     if decision.reasons:
         raw["reasons"] = {k: v for k, v in decision.reasons.items() if isinstance(v, str)}
     return decide(raw)
@@ -99,6 +104,29 @@ def _consent_from_records(decision: Decision, user: Any) -> None:
     decision.facts = {**decision.facts, **source["facts"]}
 
 
+def decision_pack_choice(*, agency: Agency, pack_id: str | None = None) -> PackChoice:
+    """The pack a new decision of `agency` uses today, and why: the one the practitioner
+    picked, else the agency's, else the law in force (guidance.choice.pack_choose)."""
+    today = timezone.localdate()
+    try:
+        automatic = pack_choose(day=today, country=agency.country, chosen=agency.pack_id)
+        if not pack_id or pack_id == automatic.pack_id:
+            return automatic
+        picked = pack_get(pack_id)
+    except GuidanceError as exc:
+        raise ServiceError(exc.message, field="pack_id") from exc
+    refused = pack_in_force(picked, today, agency.country)
+    if refused is not None:
+        raise ServiceError(
+            f"You cannot use this pack for a decision today: {refused}.", field="pack_id"
+        )
+    return PackChoice(
+        picked.id,
+        f"{picked.id} was chosen when the decision was started. Otherwise "
+        f"{automatic.pack_id} would have applied: {automatic.reason}",
+    )
+
+
 @transaction.atomic
 def decision_start(
     *,
@@ -112,11 +140,8 @@ def decision_start(
     _require_decider(user, person)
     if not purpose.strip():
         raise ServiceError("Say what the information would be shared for", field="purpose")
-    chosen = pack_id or pack_default_id()
-    try:
-        pack = pack_get(chosen)
-    except GuidanceError as exc:
-        raise ServiceError(exc.message, field="pack_id") from exc
+    choice = decision_pack_choice(agency=person.agency, pack_id=pack_id)
+    pack = pack_get(choice.pack_id)
     decision = Decision(
         agency=person.agency,
         person=person,
@@ -126,8 +151,17 @@ def decision_start(
         pack_id=pack.id,
         pack_version=pack.version,
         pack_hash=pack.hash,
+        pack_reason=choice.reason,
         created_by=user,
     )
+    if "public_authority" in pack.facts and pack.questions.get("public_authority"):
+        # The agency's record answers whether it is a public authority (UK GDPR Article
+        # 6(1), closing words), so the practitioner is not asked what the partnership
+        # administrator has already recorded.
+        decision.facts = {
+            **decision.facts,
+            "public_authority": "yes" if person.agency.public_authority else "no",
+        }
     _consent_from_records(decision, user)
     _store_outcome(decision, decision_evaluate(decision))
     decision.save()

@@ -15,13 +15,16 @@ from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
+from sharewise.guidance.choice import pack_in_force
 from sharewise.guidance.engine import Outcome, question_json
-from sharewise.guidance.packs import Pack, pack_default_id, pack_get, packs_all
+from sharewise.guidance.packs import Pack, pack_get, packs_all
 from sharewise.people.selectors import person_get_for_user
+from sharewise.web import pack_pages
 from sharewise.web.access import AGENCY_DECIDE, AGENCY_READ, access
 from sharewise.web.forms import FormErrors, lines, text
 
@@ -88,12 +91,17 @@ def decision_new(request: HttpRequest, person_id: int) -> HttpResponse:
             errors.add_service_error(exc)
         else:
             return redirect(_next_page(decision))
+    choice = services.decision_pack_choice(agency=person.agency)
+    today = timezone.localdate()
     context = {
         "person": person,
         "errors": errors,
         "values": request.POST,
-        "packs": packs_all(),
-        "default_pack": pack_default_id(),
+        # Only the packs that can apply today, where the agency is: a pack of law not yet
+        # in force, or of another country, is not offered.
+        "packs": [p for p in packs_all() if pack_in_force(p, today, person.agency.country) is None],
+        "default_pack": choice.pack_id,
+        "default_reason": choice.reason,
     }
     return render(request, "decisions/decision_new.html", context, status=400 if errors else 200)
 
@@ -176,7 +184,7 @@ def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
         "decision": decision,
         "pack": pack,
         "question": asked,
-        "options": pack.questions[fact].options,
+        "options": [o for o in pack.questions[fact].options if o.offered(decision.facts)],
         "multiple": spec.multiple,
         "current": current if current is not None else [],
         "posted": request.POST.getlist(fact) if request.method == "POST" else None,
@@ -318,6 +326,8 @@ def _record_context(request: HttpRequest, decision: Decision) -> dict[str, Any]:
         "answers": _answers(pack, decision, outcome),
         "paragraphs": _paragraphs(pack, decision.citations),
         "corrected_by": getattr(decision, "corrected_by", None) if decision.is_signed else None,
+        # The answers only, never the reasons or anything naming the person.
+        "compare_url": pack_pages.compare_url(decision.facts),
     }
 
 

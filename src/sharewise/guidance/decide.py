@@ -6,12 +6,13 @@ and pack selection cannot differ between them.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from .engine import Outcome, evaluate
 from .errors import FactError
-from .facts import PACK_KEY, facts_validate
-from .packs import pack_default_id, pack_get, packs_dirs
+from .facts import DATE_KEY, PACK_KEY, Facts, facts_validate
+from .packs import Pack, pack_default_id, pack_get, packs_dirs
 
 
 def decide(raw: Any, *, pack_id: str | None = None) -> Outcome:
@@ -30,4 +31,40 @@ def decide(raw: Any, *, pack_id: str | None = None) -> Outcome:
         raise FactError(f"'pack' must be one of: {known}", field=PACK_KEY)
     pack = pack_get(chosen)
     facts, reasons = facts_validate(raw, vocabulary=pack.facts)
+    in_force_check(pack, facts, decision_date(raw.get(DATE_KEY)))
     return evaluate(pack, facts, reasons)
+
+
+def decision_date(value: Any) -> dt.date:
+    """The `date` of a decision's input: an ISO date, or today when absent."""
+    if value is None:
+        return dt.date.today()
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise FactError("'date' must be the date of the decision, as YYYY-MM-DD", field=DATE_KEY)
+
+
+def in_force_check(pack: Pack, facts: Facts, day: dt.date) -> None:
+    """Refuse to apply law to a decision made before it came into force: a pack before
+    its `in_force_from` (an overlay's is the commencement of the law it adds), or an
+    answer before the date its pack gives for it (a lawful basis not yet enacted)."""
+    if day < pack.in_force_from:
+        raise FactError(
+            f"Pack {pack.id} applies to decisions made on or after "
+            f"{pack.in_force_from.isoformat()}; this decision is dated {day.isoformat()}. "
+            "Use a pack in force on that date.",
+            field=DATE_KEY,
+        )
+    iso = day.isoformat()
+    for name, answer in facts.items():
+        for value, since in pack.facts[name].since:
+            chosen = answer if isinstance(answer, tuple) else (answer,)
+            if value in chosen and iso < since:
+                raise FactError(
+                    f"'{name}' is {value!r}, which the law allows only for decisions made "
+                    f"on or after {since}; this decision is dated {iso}",
+                    field=name,
+                )

@@ -24,6 +24,9 @@ class FactSpec(NamedTuple):
     values: tuple[str, ...]
     multiple: bool = False
     meaning: str = ""
+    # Answers that the law allows only from a date, as (answer, YYYY-MM-DD): a decision
+    # dated before it cannot give that answer (a lawful basis not yet in force).
+    since: tuple[tuple[str, str], ...] = ()
 
 
 YES_NO_UNSURE = ("yes", "no", "unsure")
@@ -90,6 +93,10 @@ CONTRACT_FACTS: dict[str, FactSpec] = {
 # reasons for each judgement (an addition to the contract; judgements need reasons, 3.41).
 PACK_KEY = "pack"
 REASONS_KEY = "reasons"
+# The date the decision is made (YYYY-MM-DD; today when absent): a pack, or an answer such
+# as a lawful basis, is never applied to a decision dated before the law it encodes came
+# into force (an addition to the contract, docs/contract.md).
+DATE_KEY = "date"
 
 Facts = dict[str, Answer]
 
@@ -108,7 +115,7 @@ def facts_validate(
     facts: Facts = {}
     reasons: dict[str, str] = {}
     for name, value in raw.items():
-        if name == PACK_KEY:
+        if name in (PACK_KEY, DATE_KEY):
             continue
         if name == REASONS_KEY:
             reasons = _reasons_validate(value, vocabulary)

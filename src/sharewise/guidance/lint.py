@@ -139,6 +139,17 @@ def lint(pack: Pack) -> list[Problem]:
 
     for fact, question in pack.questions.items():
         cited(f"questions.toml: {fact}", question.cite)
+        for option in question.options:
+            for cond in option.unless:
+                spec = pack.facts.get(cond.fact)
+                if spec is None or set(cond.values) - set(spec.values):
+                    add(
+                        Problem(
+                            f"questions.toml: {fact}.options.{option.value}.unless",
+                            f"'{cond.fact}' with {list(cond.values)} is not a fact and answers "
+                            "of this pack",
+                        )
+                    )
     for rule in pack.golden_rules + pack.principles:
         cited(f"pack.toml: rule {rule.title!r}", rule.cite)
     for interrupt in pack.interrupts:

@@ -43,7 +43,14 @@ BASES = (
     "safeguarding",
     "vital_interests",
     "public_task",
+    # UK GDPR Article 6(1)(ea), added by the Data (Use and Access) Act 2025: an addition to
+    # the contract's bases, offered only by the packs whose law has it (hmg-2024 on).
+    "recognised_legitimate_interest",
 )
+# A national pack is the whole of one edition of HM Government's advice; an overlay adds
+# to a national pack (its `extends`) the rules of a law that applies only in some places,
+# such as the statutory duty to share in England (docs/packs.md, "Overlays").
+PACK_KINDS = ("national", "overlay", "local")
 # How an outcome settles `inform_subject` (contract: "inform_subject"). Sharing without
 # consent tells the person unless a reason not to seek consent applies (3.9, 3.11, 3.36,
 # 3.48); where telling does not arise the field is null.
@@ -92,6 +99,13 @@ class Option(NamedTuple):
     value: str
     label: str
     hint: str = ""
+    # Not offered to a practitioner when any of these holds (the recognised legitimate
+    # interest is not offered to a public authority). The engine still accepts the answer
+    # from an integrator and follows the flow, which says why it cannot apply.
+    unless: tuple[Condition, ...] = ()
+
+    def offered(self, facts: Mapping[str, Any]) -> bool:
+        return not any(facts.get(c.fact) in c.values for c in self.unless)
 
 
 class Question(NamedTuple):
@@ -141,6 +155,7 @@ class Document(NamedTuple):
     title: str
     publisher: str
     year: str
+    url: str = ""
 
 
 class Paragraph(NamedTuple):
@@ -148,6 +163,10 @@ class Paragraph(NamedTuple):
     document: str
     heading: str
     text: str
+    # How the text was confirmed, where it was not taken from a seed document: the packs
+    # of law newer than the seeds say where their wording came from, or that it could not
+    # be confirmed and is a summary.
+    note: str = ""
 
 
 class Sources(NamedTuple):
@@ -184,6 +203,10 @@ class Pack:
         principles: tuple[Rule, ...],
         how_to_share: tuple[Duty, ...],
         record: tuple[Duty, ...],
+        kind: str = "national",
+        extends: str | None = None,
+        applies_in: tuple[str, ...] = (),
+        base_path: Path | None = None,
     ) -> None:
         self.id = id
         self.title = title
@@ -204,6 +227,12 @@ class Pack:
         self.principles = principles
         self.how_to_share = how_to_share
         self.record = record
+        self.kind = kind
+        self.extends = extends
+        # Where the pack applies ("england", "wales", ...); empty for everywhere.
+        self.applies_in = applies_in
+        # The folder of the pack an overlay extends, whose sources it also cites.
+        self.base_path = base_path
         # The engine's cache of trace steps by (node id, answer); see engine.Outcome.trace.
         self.steps: dict[tuple[str, Any], Any] = {}
 
@@ -214,7 +243,15 @@ class Pack:
     # does not parse the guidance text it never prints.
     @cached_property
     def sources(self) -> Sources:
-        return _sources_load(self.path / "sources.toml")
+        own = _sources_load(self.path / "sources.toml")
+        if self.base_path is None:
+            return own
+        # An overlay cites its base pack's paragraphs as well as its own.
+        base = _sources_load(self.base_path / "sources.toml")
+        return Sources(
+            documents={**base.documents, **own.documents},
+            paragraphs={**base.paragraphs, **own.paragraphs},
+        )
 
     def paragraph(self, cite: str) -> Paragraph | None:
         return self.sources.paragraphs.get(cite)
@@ -229,6 +266,9 @@ class Pack:
             "version": self.version,
             "hash": self.hash,
             "default": self.default,
+            "kind": self.kind,
+            "extends": self.extends,
+            "applies_in": list(self.applies_in),
         }
 
 
@@ -269,30 +309,73 @@ def pack_hash(path: Path) -> str:
 
 
 def pack_load(path: Path) -> Pack:
-    """Load and structurally validate the pack in folder `path`."""
+    """Load and structurally validate the pack in folder `path`. An overlay (`extends` in
+    its pack.toml) is loaded merged with the national pack beside it that it extends."""
     if not (path / "pack.toml").is_file():
         raise PackError(f"No pack.toml in {path}", field="pack.toml")
     raw = _compiled(path)
+    base_path: Path | None = None
+    extends = raw["pack"].get("extends")
+    if extends is not None:
+        _str(extends, "pack.toml: extends")
+        base_path = path.parent / extends
+        if not (base_path / "pack.toml").is_file():
+            raise PackError(
+                f"pack.toml: extends names '{extends}', which is not a pack beside this one",
+                field="pack.toml: extends",
+            )
+        base = _compiled(base_path)
+        if base["pack"].get("extends") is not None:
+            raise PackError(
+                f"pack.toml: extends names '{extends}', itself an overlay: an overlay extends "
+                "a national pack",
+                field="pack.toml: extends",
+            )
+        raw = _overlaid(base, raw)
     meta, flow, questions_raw = raw["pack"], raw["flow"], raw["questions"]
 
     where = "pack.toml"
     facts = dict(CONTRACT_FACTS)
     for name, spec in _table(meta.get("facts", {}), f"{where}: facts").items():
         spec_t = _table(spec, f"{where}: facts.{name}")
+        values = _strs(spec_t.get("values"), f"{where}: facts.{name}.values")
+        contract = CONTRACT_FACTS.get(name)
+        if contract is not None and set(contract.values) - set(values):
+            # The contract grows, it never changes (contract, "Versioning"): a pack may
+            # offer more answers to a contract fact, never fewer.
+            raise PackError(
+                f"{where}: facts.{name} must keep every answer of the decision contract; "
+                f"missing {sorted(set(contract.values) - set(values))}",
+                field=f"{where}: facts.{name}.values",
+            )
+        since = _table(spec_t.get("since", {}), f"{where}: facts.{name}.since")
+        for value, day in since.items():
+            if value not in values:
+                raise PackError(
+                    f"{where}: facts.{name}.since names '{value}', not an answer of the fact",
+                    field=f"{where}: facts.{name}.since",
+                )
+            _date(day, f"{where}: facts.{name}.since.{value}")
         facts[name] = FactSpec(
             name=name,
-            values=_strs(spec_t.get("values"), f"{where}: facts.{name}.values"),
+            values=values,
             multiple=bool(spec_t.get("multiple", False)),
-            meaning=str(spec_t.get("meaning", "")),
+            meaning=str(spec_t.get("meaning", contract.meaning if contract else "")),
+            since=tuple((value, str(day)) for value, day in since.items()),
         )
 
-    in_force = meta.get("in_force_from")
-    if isinstance(in_force, str):
-        in_force = dt.date.fromisoformat(in_force)
-    if not isinstance(in_force, dt.date):
+    kind = meta.get("kind", "national")
+    if kind not in PACK_KINDS:
         raise PackError(
-            "in_force_from must be a date (YYYY-MM-DD)", field=f"{where}: in_force_from"
+            f"{where}: kind must be one of {', '.join(PACK_KINDS)}", field=f"{where}: kind"
         )
+    if (kind == "overlay") != (extends is not None):
+        raise PackError(
+            f"{where}: an overlay names the pack it extends, and only an overlay does",
+            field=f"{where}: extends",
+        )
+
+    in_force = _date(meta.get("in_force_from"), f"{where}: in_force_from")
 
     nodes = {
         node_id: _node(node_id, raw)
@@ -324,7 +407,58 @@ def pack_load(path: Path) -> Pack:
         principles=_rules(meta.get("principles", []), f"{where}: principles"),
         how_to_share=_duties(meta.get("how_to_share", []), f"{where}: how_to_share"),
         record=_duties(meta.get("record", []), f"{where}: record"),
+        kind=kind,
+        extends=extends,
+        applies_in=_strs(meta.get("applies_in"), f"{where}: applies_in"),
+        base_path=base_path,
     )
+
+
+# What an overlay's pack.toml replaces in its base (its own identity and dates), and what
+# it adds to (the duties and interrupts, which still apply beside its own).
+_OVERLAY_REPLACES = (
+    "id",
+    "title",
+    "publisher",
+    "edition",
+    "in_force_from",
+    "version",
+    "summary",
+    "kind",
+    "extends",
+    "applies_in",
+    "golden_rules",
+    "principles",
+)
+_OVERLAY_ADDS = ("interrupts", "how_to_share", "record")
+
+
+def _overlaid(base: dict[str, Any], overlay: dict[str, Any]) -> dict[str, Any]:
+    """An overlay's compiled files merged onto its base's: its nodes and questions replace
+    the base's of the same id (that is how it reroutes the flow into its own questions),
+    its facts are added, and its hash covers both packs, so that a change to either gives
+    the overlay a new hash."""
+    import hashlib
+
+    base_meta, own_meta = base["pack"], overlay["pack"]
+    meta = {k: v for k, v in base_meta.items() if k not in ("default", "applies_in")}
+    meta.update({k: own_meta[k] for k in _OVERLAY_REPLACES if k in own_meta})
+    for key in _OVERLAY_ADDS:
+        meta[key] = list(base_meta.get(key, [])) + list(own_meta.get(key, []))
+    meta["facts"] = {**base_meta.get("facts", {}), **own_meta.get("facts", {})}
+    # Only the overlay itself can make it the default.
+    meta["default"] = bool(own_meta.get("default", False))
+    flow = {
+        "start": overlay["flow"].get("start", base["flow"].get("start")),
+        "nodes": {**base["flow"].get("nodes", {}), **overlay["flow"].get("nodes", {})},
+    }
+    digest = hashlib.sha256(f"{base['hash']}\0{overlay['hash']}".encode()).hexdigest()
+    return {
+        "pack": meta,
+        "flow": flow,
+        "questions": {**base["questions"], **overlay["questions"]},
+        "hash": "sha256:" + digest,
+    }
 
 
 def packs_dirs() -> dict[str, Path]:
@@ -479,6 +613,17 @@ def _strs(value: Any, where: str) -> tuple[str, ...]:
     return tuple(items)
 
 
+def _date(value: Any, where: str) -> dt.date:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    if isinstance(value, dt.date):
+        return value
+    raise PackError(f"{where} must be a date (YYYY-MM-DD)", field=where)
+
+
 def _duties(value: Any, where: str) -> tuple[Duty, ...]:
     duties = []
     for i, raw in enumerate(_list(value, where)):
@@ -534,11 +679,22 @@ def _question(fact: str, raw: Any) -> Question:
     options = []
     for j, opt in enumerate(_list(table.get("options"), f"{where}.options")):
         opt_t = _table(opt, f"{where}.options[{j}]")
+        unless = []
+        for k, cond in enumerate(_list(opt_t.get("unless", []), f"{where}.options[{j}].unless")):
+            cond_where = f"{where}.options[{j}].unless[{k}]"
+            cond_t = _table(cond, cond_where)
+            unless.append(
+                Condition(
+                    fact=_str(cond_t.get("fact"), f"{cond_where}.fact"),
+                    values=_strs(cond_t.get("in"), f"{cond_where}.in"),
+                )
+            )
         options.append(
             Option(
                 value=_str(opt_t.get("value"), f"{where}.options[{j}].value"),
                 label=_str(opt_t.get("label"), f"{where}.options[{j}].label"),
                 hint=str(opt_t.get("hint", "")),
+                unless=tuple(unless),
             )
         )
     return Question(
@@ -619,6 +775,7 @@ def _sources_load(file: Path) -> Sources:
             title=d.get("title", ""),
             publisher=d.get("publisher", ""),
             year=str(d.get("year", "")),
+            url=d.get("url", ""),
         )
         for d in raw.get("documents", [])
     }
@@ -628,6 +785,7 @@ def _sources_load(file: Path) -> Sources:
             document=p.get("document", ""),
             heading=p.get("heading", ""),
             text=p.get("text", "").strip(),
+            note=p.get("note", "").strip(),
         )
         for p in raw.get("paragraphs", [])
     }

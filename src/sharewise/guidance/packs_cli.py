@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .engine import Outcome
-from .errors import PackError
+from .errors import FactError, PackError
 from .packs import pack_get, packs_all, packs_dirs
 
 
@@ -26,11 +26,25 @@ def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
     q = packs_sub.add_parser("check", help="lint the shipped packs, or the pack folders given")
     q.add_argument("paths", nargs="*", type=Path)
     q = packs_sub.add_parser(
-        "diff", help="every combination of answers through two packs: where the outcomes differ"
+        "diff",
+        help="every combination of answers through two packs, or with --facts one case "
+        "through every pack: where the outcomes differ",
     )
-    q.add_argument("a")
-    q.add_argument("b")
+    q.add_argument("a", nargs="?")
+    q.add_argument("b", nargs="?")
     q.add_argument("--json", action="store_true")
+    q.add_argument(
+        "--facts",
+        metavar="FILE",
+        help="a case's facts (JSON, '-' for stdin): run them through every pack, or the two "
+        "named, and show side by side where the outcome, the basis or the questions differ, "
+        "with the paragraphs behind each difference",
+    )
+    q.add_argument(
+        "--country",
+        default="england",
+        help="where the agency is, to say which packs could apply on the case's 'date'",
+    )
     q.add_argument(
         "--basis",
         action="store_true",
@@ -49,9 +63,20 @@ def run(args: argparse.Namespace) -> int:
         if args.packs_command == "check":
             return _check(args.paths)
         if args.packs_command == "diff":
+            if args.facts is not None:
+                named = [p for p in (args.a, args.b) if p]
+                return _compare(args.facts, named, as_json=args.json, country=args.country)
+            if not (args.a and args.b):
+                print(
+                    "sharewise packs diff: name two packs, or give --facts FILE to run one "
+                    "case through every pack",
+                    file=sys.stderr,
+                )
+                return 2
             return _diff(args.a, args.b, as_json=args.json, with_basis=args.basis)
-    except PackError as exc:
-        print(f"sharewise packs: {exc.message}", file=sys.stderr)
+    except (PackError, FactError) as exc:
+        where = f" ({exc.field})" if exc.field else ""
+        print(f"sharewise packs: {exc.message}{where}", file=sys.stderr)
         return 2
     return _list(as_json=args.json)
 
@@ -134,4 +159,52 @@ def _diff(a: str, b: str, *, as_json: bool, with_basis: bool = False) -> int:
         print(f"\n{a}: {sa}\n{b}: {sb}\n  {len(cases)} combination(s), for example:")
         for case in cases[:3]:
             print("    " + ", ".join(f"{k}={v}" for k, v in case.items()))
+    return 0
+
+
+def _compare(source: str, pack_ids: list[str], *, as_json: bool, country: str) -> int:
+    from .compare import compare
+
+    try:
+        text = sys.stdin.read() if source == "-" else Path(source).read_text(encoding="utf-8")
+    except OSError as exc:
+        print(f"sharewise packs: cannot read {source}: {exc.strerror}", file=sys.stderr)
+        return 2
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        print(
+            f"sharewise packs: {source} is not JSON: {exc.msg} (line {exc.lineno})", file=sys.stderr
+        )
+        return 2
+    comparison = compare(raw, pack_ids=pack_ids, country=country)
+    if as_json:
+        print(json.dumps(comparison.as_json(), indent=2, ensure_ascii=False))
+        return 0
+    for result in comparison.results:
+        outcome = result.outcome
+        if outcome is None:
+            line = f"cannot take these facts: {result.refused}"
+        elif outcome.outcome == "ask" and outcome.question:
+            line = f"ask: {outcome.question['text']}"
+        else:
+            line = f"{outcome.outcome}"
+            if outcome.basis:
+                line += f" ({outcome.basis})"
+            line += f": {outcome.title}"
+        print(f"{result.pack.id}: {line}")
+        if result.not_in_force:
+            print(f"    not in force on the case's date: {result.not_in_force}")
+        if result.unused:
+            print(f"    facts this pack does not know, not used: {', '.join(result.unused)}")
+    if not comparison.differences:
+        print("\nThe packs agree on this case.")
+        return 0
+    print(f"\n{len(comparison.differences)} difference(s):")
+    for difference in comparison.differences:
+        print(f"\n{difference.aspect}")
+        for pack_id, value in difference.values.items():
+            cites = difference.cites.get(pack_id, ())
+            behind = f"  [{', '.join(cites)}]" if cites else ""
+            print(f"  {pack_id}: {value}{behind}")
     return 0

@@ -75,6 +75,11 @@ LEAD_OR_AUDITOR = Policy(
     "The safeguarding leads and auditors of the record's agency; its practitioners and "
     "managers are refused (403); anyone else gets 404.",
 )
+PARTNERSHIP_ADMIN = Policy(
+    "PARTNERSHIP_ADMIN",
+    "Partnership administrators manage the agencies' settings (the law their decisions "
+    "follow); any other signed-in user is refused (403).",
+)
 NOTHING_HERE = Policy(
     "NOTHING_HERE",
     "An address where there is nothing to find: everyone, token or not, is told so (404).",
@@ -105,6 +110,140 @@ API_AGENCY_DECIDE = Policy(
     api=True,
 )
 
+# A disclosure is the one record of an agency that another agency sees (disclosures app).
+DISCLOSURE_PARTIES = Policy(
+    "DISCLOSURE_PARTIES",
+    "Members of the agency that made the disclosure and, for one sent through Sharewise, of "
+    "the agency it was sent to (any role but partnership administrator); for anyone else it "
+    "does not exist (404).",
+)
+DISCLOSURE_RECIPIENT = Policy(
+    "DISCLOSURE_RECIPIENT",
+    "The named recipient of a disclosure (or a member of the named team); the sending "
+    "agency's members are refused (403); anyone else gets 404.",
+)
+DISCLOSURE_SENDER = Policy(
+    "DISCLOSURE_SENDER",
+    "Practitioners, safeguarding leads and managers of the agency that made the disclosure; "
+    "its auditors and the recipient's agency are refused (403); anyone else gets 404.",
+)
+API_DISCLOSURE_PARTIES = Policy(
+    "API_DISCLOSURE_PARTIES",
+    "As DISCLOSURE_PARTIES, by bearer token: no token is 401.",
+    api=True,
+)
+API_DISCLOSURE_RECIPIENT = Policy(
+    "API_DISCLOSURE_RECIPIENT",
+    "As DISCLOSURE_RECIPIENT, by bearer token: no token is 401.",
+    api=True,
+)
+API_DISCLOSURE_SENDER = Policy(
+    "API_DISCLOSURE_SENDER",
+    "As DISCLOSURE_SENDER, by bearer token: no token is 401.",
+    api=True,
+)
+
+# The register of information sharing protocols (protocols app). Protocols hold no
+# personal data, but are kept to the parties and the partnership administrators.
+PROTOCOL_READ = Policy(
+    "PROTOCOL_READ",
+    "Partnership administrators, and members of an agency that is a party to the protocol "
+    "(once it has left draft); for anyone else it does not exist (404).",
+)
+PROTOCOL_SIGN = Policy(
+    "PROTOCOL_SIGN",
+    "Managers and safeguarding leads of a party agency sign for it; the party's other "
+    "members and the administrators may read the protocol but are refused (403); anyone "
+    "else gets 404.",
+)
+PROTOCOL_ADMIN = Policy(
+    "PROTOCOL_ADMIN",
+    "Partnership administrators manage the register; any other signed-in user is refused (403).",
+)
+API_PROTOCOL_READ = Policy(
+    "API_PROTOCOL_READ",
+    "As PROTOCOL_READ, by bearer token: no token is 401.",
+    api=True,
+)
+API_PROTOCOL_SIGN = Policy(
+    "API_PROTOCOL_SIGN",
+    "As PROTOCOL_SIGN, by bearer token: no token is 401.",
+    api=True,
+)
+API_PROTOCOL_ADMIN = Policy(
+    "API_PROTOCOL_ADMIN",
+    "As PROTOCOL_ADMIN, by bearer token: no token is 401.",
+    api=True,
+)
+
+# A request for information is seen by the agency asked and the agency asking (requests app).
+REQUEST_PARTIES = Policy(
+    "REQUEST_PARTIES",
+    "Members of the agency asked and, for a request sent through Sharewise, of the agency "
+    "that asked (any role but partnership administrator); an auditor may read but any write "
+    "is refused (403); for anyone else it does not exist (404).",
+)
+REQUEST_RECEIVER = Policy(
+    "REQUEST_RECEIVER",
+    "The agency asked answers: its practitioners, safeguarding leads and managers (its "
+    "auditors may read, any write is refused, 403); the requesting agency is refused (403), "
+    "since the answer is worked out in the receiving agency's own records; anyone else 404.",
+)
+REQUEST_REQUESTER = Policy(
+    "REQUEST_REQUESTER",
+    "The agency that asked through Sharewise replies or withdraws: its practitioners, "
+    "safeguarding leads and managers; the agency asked is refused (403); anyone else 404. "
+    "For a request recorded from a phone call or letter, the agency asked records replies.",
+)
+API_REQUEST_PARTIES = Policy(
+    "API_REQUEST_PARTIES",
+    "As REQUEST_PARTIES, by bearer token: no token is 401.",
+    api=True,
+)
+API_REQUEST_RECEIVER = Policy(
+    "API_REQUEST_RECEIVER",
+    "As REQUEST_RECEIVER, by bearer token: no token is 401.",
+    api=True,
+)
+API_REQUEST_REQUESTER = Policy(
+    "API_REQUEST_REQUESTER",
+    "As REQUEST_REQUESTER, by bearer token: no token is 401.",
+    api=True,
+)
+
+# Advice (advice app): the practitioner who asked, and the leads who answer, golden rule 3.
+ADVICE_READ = Policy(
+    "ADVICE_READ",
+    "The practitioner who asked for the advice; once it is sent, the safeguarding leads and "
+    "auditors of the agency it was asked in, who see only the redacted text. Anyone else, "
+    "the agency's other members included, gets 404.",
+)
+ADVICE_ASKER = Policy(
+    "ADVICE_ASKER",
+    "Only the practitioner who asked for the advice may change, send it or record its "
+    "outcome; the leads and auditors who may read it are refused (403); anyone else 404.",
+)
+ADVICE_LEAD = Policy(
+    "ADVICE_LEAD",
+    "Only a safeguarding lead of the agency may answer; the practitioner who asked and the "
+    "auditors, who may read it, are refused (403); anyone else 404.",
+)
+API_ADVICE_READ = Policy(
+    "API_ADVICE_READ",
+    "As ADVICE_READ, with a bearer token; no token is 401.",
+    api=True,
+)
+API_ADVICE_ASKER = Policy(
+    "API_ADVICE_ASKER",
+    "As ADVICE_ASKER, with a bearer token; no token is 401.",
+    api=True,
+)
+API_ADVICE_LEAD = Policy(
+    "API_ADVICE_LEAD",
+    "As ADVICE_LEAD, with a bearer token; no token is 401.",
+    api=True,
+)
+
 POLICIES = (
     PUBLIC,
     SIGN_IN_STEP,
@@ -113,11 +252,36 @@ POLICIES = (
     AGENCY_READ,
     AGENCY_DECIDE,
     LEAD_OR_AUDITOR,
+    PARTNERSHIP_ADMIN,
     NOTHING_HERE,
     API_PUBLIC,
     API_ANY_TOKEN,
     API_AGENCY_READ,
     API_AGENCY_DECIDE,
+    DISCLOSURE_PARTIES,
+    DISCLOSURE_RECIPIENT,
+    DISCLOSURE_SENDER,
+    API_DISCLOSURE_PARTIES,
+    API_DISCLOSURE_RECIPIENT,
+    API_DISCLOSURE_SENDER,
+    PROTOCOL_READ,
+    PROTOCOL_SIGN,
+    PROTOCOL_ADMIN,
+    API_PROTOCOL_READ,
+    API_PROTOCOL_SIGN,
+    API_PROTOCOL_ADMIN,
+    REQUEST_PARTIES,
+    REQUEST_RECEIVER,
+    REQUEST_REQUESTER,
+    API_REQUEST_PARTIES,
+    API_REQUEST_RECEIVER,
+    API_REQUEST_REQUESTER,
+    ADVICE_READ,
+    ADVICE_ASKER,
+    ADVICE_LEAD,
+    API_ADVICE_READ,
+    API_ADVICE_ASKER,
+    API_ADVICE_LEAD,
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from django.http import QueryDict
 from django.urls import reverse
 
 from sharewise.guidance.packs import (
@@ -248,3 +249,73 @@ def sources_by_document(pack: Pack) -> list[DocumentParagraphs]:
 
 def _unique(cites: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(cites))
+
+
+# --- comparing packs ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CompareField:
+    """One fact on the compare form: asked in the words of the first pack that asks it,
+    with every answer any pack offers."""
+
+    fact: str
+    text: str
+    multiple: bool
+    options: tuple[tuple[str, str], ...]
+    chosen: tuple[str, ...]
+    # For a list fact, whether it is answered at all: with none ticked, it is answered
+    # "none of these" only when the "answered" box says so.
+    answered: bool = False
+
+
+def compare_fields(packs: list[Pack], query: QueryDict) -> list[CompareField]:
+    """The facts of every pack, in the order the packs meet them (oldest pack first)."""
+    seen: dict[str, CompareField] = {}
+    for pack in packs:
+        for node_id in flow_order(pack):
+            fact = pack.nodes[node_id].fact
+            question = pack.questions.get(fact)
+            if question is None:
+                continue
+            known = seen.get(fact)
+            options = dict(known.options) if known else {}
+            for option in question.options:
+                options.setdefault(option.value, option.label)
+            chosen = tuple(v for v in query.getlist(fact) if v in options)
+            seen[fact] = CompareField(
+                fact=fact,
+                text=known.text if known else question.text,
+                multiple=pack.facts[fact].multiple,
+                options=tuple(options.items()),
+                chosen=chosen,
+                answered=bool(chosen) or query.get(f"{fact}-answered") == "yes",
+            )
+    return list(seen.values())
+
+
+def compare_facts(fields: list[CompareField], query: QueryDict) -> dict[str, object]:
+    """The case the form describes, as a contract facts object: unanswered facts are left
+    out; a list fact is answered once its "answered" box is ticked, even with nothing."""
+    raw: dict[str, object] = {}
+    for field in fields:
+        if field.multiple:
+            if field.answered:
+                raw[field.fact] = list(field.chosen)
+        elif field.chosen:
+            raw[field.fact] = field.chosen[0]
+    return raw
+
+
+def compare_url(facts: dict[str, object]) -> str:
+    """The compare page for a case's answers (a decision's facts), as a link."""
+    from urllib.parse import urlencode
+
+    params: list[tuple[str, str]] = []
+    for fact, answer in facts.items():
+        if isinstance(answer, list | tuple):
+            params.append((f"{fact}-answered", "yes"))
+            params += [(fact, str(value)) for value in answer]
+        else:
+            params.append((fact, str(answer)))
+    return reverse("web:pack_compare") + "?" + urlencode(params) + "#results"

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sharewise.guidance.compare import compare
 from sharewise.guidance.errors import PackError
 from sharewise.guidance.packs import Pack, pack_get, packs_all
 from sharewise.web import pack_pages
@@ -82,3 +83,51 @@ def source_paragraph(request: HttpRequest, pack_id: str, cite: str) -> HttpRespo
         "document": pack.sources.documents.get(paragraph.document),
     }
     return render(request, "sharewise/source_paragraph.html", context)
+
+
+@access(PUBLIC)
+@require_safe
+def pack_compare(request: HttpRequest) -> HttpResponse:
+    """One case through every pack, side by side (guidance.compare): for training, and for
+    a partnership moving between editions. The case is in the query string, so a compared
+    case can be bookmarked or linked from a decision; it holds answers, never a name."""
+    packs = packs_all()
+    fields = pack_pages.compare_fields(packs, request.GET)
+    raw = pack_pages.compare_facts(fields, request.GET)
+    comparison = compare(raw) if raw else None
+    results = []
+    if comparison is not None:
+        for result in comparison.results:
+            results.append(
+                {
+                    "result": result,
+                    "citations": pack_pages.citations(
+                        result.pack,
+                        tuple(result.outcome.citations) if result.outcome else (),
+                    ),
+                }
+            )
+    differences = []
+    for difference in comparison.differences if comparison else ():
+        differences.append(
+            {
+                "aspect": difference.aspect,
+                "rows": [
+                    {
+                        "pack": pack_get(pack_id),
+                        "value": value,
+                        "citations": pack_pages.citations(
+                            pack_get(pack_id), difference.cites.get(pack_id, ())
+                        ),
+                    }
+                    for pack_id, value in difference.values.items()
+                ],
+            }
+        )
+    context = {
+        "fields": fields,
+        "results": results,
+        "differences": differences,
+        "compared": comparison is not None,
+    }
+    return render(request, "sharewise/pack_compare.html", context)

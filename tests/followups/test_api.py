@@ -62,6 +62,16 @@ def test_the_overdue_filter(world, person, api_as) -> None:  # noqa: F811
     assert api_as(world.practitioner_b).get("/followups").json() == []
 
 
+def test_due_within_is_bounded(world, person, api_as) -> None:  # noqa: F811
+    # Found by the API fuzzer: a number of days past the calendar was a server error.
+    api = api_as(world.manager_a)
+    for days in ("-739943", "99999999"):
+        response = api.get("/followups", {"due_within": days})
+        assert response.status_code == 422, days
+        assert response.json()["field"] == "due_within"
+    assert api.get("/followups", {"due_within": "14"}).status_code == 200
+
+
 def test_other_agencies_and_readers(world, signed, api_as) -> None:  # noqa: F811
     followup = fortnightly(world, signed)
     theirs = api_as(world.practitioner_b)

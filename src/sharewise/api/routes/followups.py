@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import ConfigDict
 
 from sharewise.agencies.models import Agency
@@ -183,6 +183,10 @@ def _named(field: str, read: Any) -> Any:
         raise
 
 
+# Ten years: further ahead than any follow-up is agreed.
+MAX_DUE_WITHIN_DAYS = 3660
+
+
 @router.get(
     "/followups",
     response={200: list[FollowUpOut], 401: ErrorOut, 422: ErrorOut},
@@ -194,7 +198,10 @@ def _named(field: str, read: Any) -> Any:
 )
 @access(API_ANY_TOKEN)
 def followup_list(
-    request: HttpRequest, overdue: bool | None = None, due_within: int | None = None
+    request: HttpRequest,
+    overdue: bool | None = None,
+    # Bounded so that no number can reach past the calendar (a date overflow is a 500).
+    due_within: int | None = Query(None, ge=0, le=MAX_DUE_WITHIN_DAYS),
 ) -> Any:
     user = token_user(request)
     followups = list(

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from sharewise.agencies.models import Agency
@@ -201,7 +201,9 @@ def followup_list(
     request: HttpRequest,
     overdue: bool | None = None,
     # Bounded so that no number can reach past the calendar (a date overflow is a 500).
-    due_within: int | None = Query(None, ge=0, le=MAX_DUE_WITHIN_DAYS),
+    due_within: QueryEx[
+        int | None, P(ge=0, le=MAX_DUE_WITHIN_DAYS, description="Days from today")
+    ] = None,
 ) -> Any:
     user = token_user(request)
     followups = list(

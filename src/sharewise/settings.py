@@ -132,6 +132,10 @@ INSTALLED_APPS = [
     "sharewise.advice",
     "sharewise.protocols",
     "sharewise.followups",
+    "sharewise.rights",
+    "sharewise.reports",
+    "sharewise.training",
+    "sharewise.retention",
     "sharewise.audit",
     # Background jobs on the database: no broker to run (DESIGN.md, "Background work").
     "django_tasks",

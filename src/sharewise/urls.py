@@ -14,6 +14,10 @@ urlpatterns = [
     path("advice/", include("sharewise.advice.urls")),
     path("protocols/", include("sharewise.protocols.urls")),
     path("", include("sharewise.followups.urls")),
+    path("rights/", include("sharewise.rights.urls")),
+    path("retention/", include("sharewise.retention.urls")),
+    path("reports/", include("sharewise.reports.urls")),
+    path("training/", include("sharewise.training.urls")),
     path("api/v1/", include("sharewise.api.urls")),
     # Sharewise's own account pages first: they replace the allauth pages of the same
     # address that this service does not offer (resetting a password by e-mail).

@@ -94,6 +94,10 @@ def test_every_encrypted_column_is_known() -> None:
         "requests_informationrequest.subject_address",
         "requests_requestreply.information",
         "requests_requestresponse.reasons",
+        # Retention (issue 6): why records are kept longer or held.
+        "retention_retentionreview.kept_reason",
+        "retention_legalhold.reason",
+        "retention_legalhold.release_reason",
     }
 
 

@@ -99,11 +99,18 @@ def test_the_daily_task_runs_every_sweep(due) -> None:
     assert result.return_value == {
         "sharewise.followups.services.followups_remind_due": 1,
         "sharewise.protocols.services.protocols_flag_due_for_review": 0,
+        "sharewise.retention.services.retention_review_due": 0,
     }
 
 
-def test_the_database_backend_queues_the_sweeps_for_the_worker(due) -> None:
+def test_the_database_backend_queues_the_sweeps_for_the_worker(due, monkeypatch) -> None:
     # The project's own backend: the job waits in the database until db_worker runs it.
+    # The worker recycles database connections between jobs; inside this test's
+    # transaction that would close the connection under the test (on PostgreSQL), so it
+    # is left to the test to end.
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
     out = StringIO()
     call_command("sweeps", "--today", TODAY.isoformat(), stdout=out)
     assert "queued" in out.getvalue()

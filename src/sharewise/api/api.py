@@ -24,6 +24,7 @@ from .routes import (
     people,
     protocols,
     requests,
+    rights,
 )
 
 
@@ -55,7 +56,7 @@ api = NinjaAPI(
 api.add_router("", guidance.router)
 api.add_router("", people.router)
 api.add_router("", decisions.router)
-for area in (disclosures, requests, advice, protocols, followups):
+for area in (disclosures, requests, advice, protocols, followups, rights):
     api.add_router("", area.router)
 
 

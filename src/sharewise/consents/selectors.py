@@ -40,7 +40,8 @@ def consent_effective_for_person(
     """The consent that counts for a share about `person`, from the records held, and the
     ids of the records used. None when no consent has been recorded: then there is
     nothing to work out, and the practitioner answers the question themself."""
-    records = list(consents_for_person(user=user, person=person))
+    # The notes are never part of what counts, and each would be decrypted on reading.
+    records = list(consents_for_person(user=user, person=person).defer("notes"))
     if not records:
         return None, []
     on = on or dt.date.today()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.db.models.functions import Coalesce
 
 from sharewise.agencies.selectors import agency_ids_for_user
 from sharewise.common import NotFound
@@ -48,29 +49,43 @@ class ChronologyEntry:
     consent: ConsentRecord | None = None
 
 
-def chronology_for_person(*, user: Any, person: Person) -> list[ChronologyEntry]:
+def chronology_for_person(
+    *, user: Any, person: Person, latest: int | None = None
+) -> list[ChronologyEntry]:
     """Every decision and consent about `person` that the user's agencies hold, newest
-    first: the picture a safeguarding review asks for."""
+    first: the picture a safeguarding review asks for. With `latest`, only that many
+    entries and one more, so a page can show the newest and say whether there are more
+    without counting them all."""
     # The chronology shows a line a decision: its answers, trace and reasons stay in the
     # database, which keeps a person with hundreds of decisions quick to open.
-    decisions = decisions_for_person(user=user, person=person).only(
-        "id",
-        "status",
-        "version",
-        "outcome",
-        "refer_now",
-        "purpose",
-        "created_at",
-        "signed_at",
-        "created_by__username",
-        "signed_by__username",
+    decisions = (
+        decisions_for_person(user=user, person=person)
+        .only(
+            "id",
+            "status",
+            "version",
+            "outcome",
+            "refer_now",
+            "purpose",
+            "created_at",
+            "signed_at",
+            "created_by__username",
+            "signed_by__username",
+        )
+        .order_by(Coalesce("signed_at", "created_at").desc(), "-id")
     )
+    # The chronology shows who responded and for what, never the notes, which would
+    # each be decrypted on reading (benchmarks/pages.py; docs/performance.md).
+    consents = (
+        consents_for_person(user=user, person=person).defer("notes").order_by("-given_at", "-id")
+    )
+    if latest is not None:
+        # The newest `latest` + 1 of each kind hold the newest `latest` + 1 of both.
+        decisions, consents = decisions[: latest + 1], consents[: latest + 1]
     entries = [
         ChronologyEntry(at=d.signed_at or d.created_at, kind="decision", decision=d)
         for d in decisions
     ]
-    entries += [
-        ChronologyEntry(at=c.given_at, kind="consent", consent=c)
-        for c in consents_for_person(user=user, person=person)
-    ]
-    return sorted(entries, key=lambda e: e.at, reverse=True)
+    entries += [ChronologyEntry(at=c.given_at, kind="consent", consent=c) for c in consents]
+    entries.sort(key=lambda e: e.at, reverse=True)
+    return entries if latest is None else entries[: latest + 1]

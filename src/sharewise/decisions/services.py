@@ -42,6 +42,19 @@ def _require_decider(user: Any, person: Person) -> None:
         raise PermissionDenied("Your role can read decisions but not make them")
 
 
+def _locked(decision_id: int) -> Decision:
+    """The decision, its row locked for the change, with what every write reads of it:
+    the person and agency for the role check, and the names the response shows. Loaded
+    one by one after the lock, they cost four more queries on every write
+    (benchmarks/recording.py; docs/performance.md)."""
+    return (
+        # Only the decision's row is locked (`of`): the person and the users are read.
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("person__agency", "agency", "created_by", "signed_by")
+        .get(pk=decision_id)
+    )
+
+
 def _require_draft(decision: Decision, revision: int | None) -> None:
     if decision.status != Status.DRAFT:
         raise ServiceError(
@@ -183,7 +196,7 @@ def decision_answer(
 
     A judgement needs its reasons before the decision goes on: the engine follows the
     practitioner's conclusion, and the record must say why (3.41, 3.51)."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked(decision.pk)
     _require_decider(user, decision.person)
     _require_draft(decision, revision)
     pack = pack_get(decision.pack_id)
@@ -248,7 +261,7 @@ def decision_details_update(
     revision: int | None = None,
 ) -> Decision:
     """Record the lawful basis, whether the person was told, the advice taken and notes."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked(decision.pk)
     _require_decider(user, decision.person)
     _require_draft(decision, revision)
     for name, value in details.items():
@@ -313,7 +326,7 @@ def decision_sign_problems(decision: Decision) -> list[tuple[str, str]]:
 def decision_sign(*, user: Any, decision: Decision, revision: int | None = None) -> Decision:
     """Sign a draft: from now on it is the record and is never edited (corrections are
     new versions)."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked(decision.pk)
     _require_decider(user, decision.person)
     _require_draft(decision, revision)
     problems = decision_sign_problems(decision)
@@ -339,7 +352,7 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
 @transaction.atomic
 def decision_correct(*, user: Any, decision: Decision) -> Decision:
     """Start a correction of a signed decision: a new draft version that keeps the old."""
-    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    decision = _locked(decision.pk)
     _require_decider(user, decision.person)
     if decision.status != Status.SIGNED:
         raise ServiceError(

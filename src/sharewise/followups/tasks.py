@@ -33,6 +33,8 @@ SWEEPS: tuple[str, ...] = (
     "sharewise.followups.services.followups_remind_due",
     # Protocols past their review date, flagged to the administrators once per date.
     "sharewise.protocols.services.protocols_flag_due_for_review",
+    # Records past their retention date, put in their agency's review queue (retention).
+    "sharewise.retention.services.retention_review_due",
 )
 
 # The hour (local time) at which the self-scheduling daily run comes round.

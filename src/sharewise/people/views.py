@@ -58,6 +58,11 @@ def person_list(request: HttpRequest) -> HttpResponse:
     return render(request, "people/person_list.html", {"people": people, "search": search})
 
 
+# How many chronology entries the person page opens with (benchmarks/pages.py: a person
+# with 600 decisions took over a second to open at once).
+CHRONOLOGY_FIRST_PAGE = 100
+
+
 def _chronology_rows(entries: list[ChronologyEntry]) -> list[dict[str, Any]]:
     """The chronology as rows ready to show. A person can have hundreds of entries, and
     working out each row here rather than in the template keeps the page quick to open
@@ -108,12 +113,20 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
     person = _person_or_404(request, person_id)
     audit_append(actor=request.user, verb="person.view", obj=person, request=request)
     effective, _ = consent_effective_for_person(user=request.user, person=person)
+    # The newest entries open quickly however long the history; the whole chronology is
+    # one link away, for the review that needs every entry.
+    whole = request.GET.get("chronology") == "all"
+    entries = chronology_for_person(
+        user=request.user, person=person, latest=None if whole else CHRONOLOGY_FIRST_PAGE
+    )
+    more = not whole and len(entries) > CHRONOLOGY_FIRST_PAGE
     context = {
         "person": person,
         "show_record_views": user_sees_record_views(user=request.user, person=person),
         "aliases": list(person.aliases.all()),
         "relationships": list(person.relationships.select_related("relative")),
-        "chronology": _chronology_rows(chronology_for_person(user=request.user, person=person)),
+        "chronology": _chronology_rows(entries[:CHRONOLOGY_FIRST_PAGE] if more else entries),
+        "chronology_more": more,
         "effective_consent": effective,
         "competence": person.competence_assessments.first(),
         "capacity": person.capacity_assessments.first(),

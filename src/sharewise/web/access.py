@@ -244,6 +244,53 @@ API_ADVICE_LEAD = Policy(
     api=True,
 )
 
+# Training (training app): a learner's own records, and the report for managers.
+TRAINING_OWN = Policy(
+    "TRAINING_OWN",
+    "Only the signed-in user whose training record it is, in any role; for anyone else "
+    "the record does not exist (404).",
+)
+TRAINING_MANAGER = Policy(
+    "TRAINING_MANAGER",
+    "Managers of an agency see its staff's training (and export it); any other signed-in "
+    "user is refused (403).",
+)
+
+# Retention (retention app): managers and safeguarding leads review and dispose.
+RETENTION_REVIEW = Policy(
+    "RETENTION_REVIEW",
+    "Managers and safeguarding leads see their agencies' records due for review and the dry "
+    "run; any other signed-in user is refused (403).",
+)
+RETENTION_DECIDE = Policy(
+    "RETENTION_DECIDE",
+    "Managers and safeguarding leads of the person's agency keep, dispose of and hold "
+    "records; its practitioners and auditors are refused (403); anyone else gets 404.",
+)
+
+# Monitoring (reports app): aggregate dashboards, and the audit reports of a user's work.
+REPORTS_MONITOR = Policy(
+    "REPORTS_MONITOR",
+    "Managers and auditors see their own agencies' dashboards (and export them); "
+    "partnership administrators see the counts of every agency, never a record about a "
+    "person; any other signed-in user is refused (403).",
+)
+USER_AUDIT = Policy(
+    "USER_AUDIT",
+    "Managers and auditors of an agency the user works in read the user's audit report; "
+    "that agency's practitioners and safeguarding leads are refused (403); for anyone else "
+    "the user does not exist (404).",
+)
+
+# People's rights (rights app): the subject access export, by bearer token.
+API_LEAD_OR_AUDITOR = Policy(
+    "API_LEAD_OR_AUDITOR",
+    "As LEAD_OR_AUDITOR, by bearer token: the record's agency's safeguarding leads and "
+    "auditors; its practitioners and managers are refused (403); no token is 401, any other "
+    "token 404.",
+    api=True,
+)
+
 POLICIES = (
     PUBLIC,
     SIGN_IN_STEP,
@@ -282,6 +329,13 @@ POLICIES = (
     API_ADVICE_READ,
     API_ADVICE_ASKER,
     API_ADVICE_LEAD,
+    TRAINING_OWN,
+    TRAINING_MANAGER,
+    RETENTION_REVIEW,
+    RETENTION_DECIDE,
+    REPORTS_MONITOR,
+    USER_AUDIT,
+    API_LEAD_OR_AUDITOR,
 )
 
 

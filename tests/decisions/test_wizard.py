@@ -206,3 +206,53 @@ def test_the_auditor_reads_but_cannot_decide(world, helen, sign_in) -> None:
 def test_pages_need_a_signed_in_user(helen) -> None:
     response = Client().get(f"/people/{helen.pk}/")
     assert response.status_code == 302 and "login" in response["Location"]
+
+
+def test_the_duty_to_share_through_the_pages(world, helen, sign_in) -> None:
+    # The pack that applies today to an agency in England (issue 7): the 2024 advice with
+    # the duty of the Children Act 2004 s16LA, whose exception is a judgement the page
+    # will not pass without reasons.
+    client = _signed_in(world.practitioner_a, sign_in)
+    start = client.post(
+        f"/people/{helen.pk}/decisions/new/",
+        {"purpose": "Tell the school about the bruising", "recipient": "Oakfield Primary"},
+    )
+    assert start.status_code == 302
+    decision = Decision.objects.get(person=helen)
+    assert decision.pack_id == "hmg-2024-duty"
+    assert "England" in decision.pack_reason
+    answers = {
+        "purpose": "yes",
+        "identifiable": "yes",
+        "legal_requirement": "none",
+        "duty_sender_bound": "yes",
+        "duty_recipient_bound": "yes",
+        "duty_relevant": "yes",
+        "duty_detriment": "not_more_detrimental",
+        "reasons_not_to_seek_consent": "none",
+    }
+    url = start["Location"]
+    asked = []
+    while "/questions/" in url:
+        html = client.get(url).content.decode()
+        fact = url.rstrip("/").split("/")[-1]
+        asked.append(fact)
+        form = {fact: answers[fact], "revision": _revision(html)}
+        if fact == "duty_detriment":
+            refused = client.post(url, form)
+            assert refused.status_code == 400
+            html = refused.content.decode()
+            form = {
+                **form,
+                "revision": _revision(html),
+                "reasons": "Telling the school lets them support her; nothing suggests harm.",
+            }
+        response = client.post(url, form)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        url = response["Location"]
+    assert asked == list(answers)
+    outcome = client.get(f"/decisions/{decision.pk}/outcome/").content.decode()
+    assert "You must share: the statutory duty to share" in outcome
+    decision.refresh_from_db()
+    assert (decision.outcome, decision.basis) == ("must_share", "legal_obligation")
+    assert decision.reasons["duty_detriment"].startswith("Telling the school")

@@ -103,9 +103,9 @@ SELECT r.*, u.username
 def person_rows_bare(person_id: int, agency_ids: set[int]) -> Callable[[], int]:
     from django.db import connection
 
-    placeholders = ", ".join(str(int(a)) for a in sorted(agency_ids))
-    decisions_sql = PERSON_DECISIONS_SQL.format(agencies=placeholders)
-    consents_sql = PERSON_CONSENTS_SQL.format(agencies=placeholders)
+    agency_id_list = ", ".join(str(int(a)) for a in sorted(agency_ids))
+    decisions_sql = PERSON_DECISIONS_SQL.format(agencies=agency_id_list)
+    consents_sql = PERSON_CONSENTS_SQL.format(agencies=agency_id_list)
 
     def fetch() -> int:
         with connection.cursor() as cursor:

@@ -63,10 +63,20 @@ ROUTES = {
     ("/api/v1/meetings/{meeting_id}", "get"),
     # People's rights and exchange (issue 6).
     ("/api/v1/people/{person_id}/subject-access", "get"),
-    ("/api/v1/people/{person_id}/subject-access/pdf", "get"),
+    ("/api/v1/people/{person_id}/subject-access/pdf", "post"),
+    ("/api/v1/subject-access/{request_id}", "get"),
+    ("/api/v1/subject-access/{request_id}/pdf", "get"),
     ("/api/v1/people/{person_id}/consents/fhir", "get"),
     ("/api/v1/decisions/{decision_id}/export", "get"),
     ("/api/v1/people/{person_id}/decisions/import", "post"),
+    # Retention (issue 6).
+    ("/api/v1/retention/schedules", "get"),
+    ("/api/v1/retention/queue", "get"),
+    ("/api/v1/retention/people/{person_id}", "get"),
+    ("/api/v1/retention/people/{person_id}/holds", "post"),
+    ("/api/v1/retention/holds/{hold_id}/release", "post"),
+    ("/api/v1/retention/people/{person_id}/{kind}/keep", "post"),
+    ("/api/v1/retention/people/{person_id}/{kind}/dispose", "post"),
 }
 
 

@@ -98,6 +98,9 @@ def test_every_encrypted_column_is_known() -> None:
         "retention_retentionreview.kept_reason",
         "retention_legalhold.reason",
         "retention_legalhold.release_reason",
+        # People's rights (issue 6): a prepared subject access PDF, everything about a
+        # person in one file, kept for 7 days.
+        "rights_subjectaccessrequest.pdf",
     }
 
 

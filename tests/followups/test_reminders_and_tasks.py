@@ -100,6 +100,7 @@ def test_the_daily_task_runs_every_sweep(due) -> None:
         "sharewise.followups.services.followups_remind_due": 1,
         "sharewise.protocols.services.protocols_flag_due_for_review": 0,
         "sharewise.retention.services.retention_review_due": 0,
+        "sharewise.rights.services.subject_access_requests_expire": 0,
     }
 
 
@@ -141,6 +142,26 @@ def test_the_daily_run_is_seeded_once_and_schedules_the_next(due) -> None:
     assert timezone.localtime(following.run_after) == timezone.make_aware(
         dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(tasks.DAILY_HOUR))
     )
+
+
+def test_a_one_off_run_waiting_does_not_stop_the_daily_chain(due) -> None:
+    # `sharewise manage sweeps` queues today's sweeps once, not rescheduling; the daily
+    # run ending while it waits must still queue the next morning's.
+    call_command("sweeps", "--today", TODAY.isoformat(), stdout=StringIO())
+    assert not tasks.daily_waiting()
+    call_command("sweeps", "--daily", "--today", TODAY.isoformat(), stdout=StringIO())
+    assert tasks.daily_waiting()
+    seeded = DBTaskResult.objects.get(args_kwargs__kwargs={})
+    DBTaskResult.objects.filter(pk=seeded.pk).update(status=TaskResultStatus.RUNNING)
+    tasks.sweeps_daily.call(today=TODAY.isoformat())
+    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert waiting.count() == 2
+    following = [f for f in waiting if f.args_kwargs["kwargs"].get("reschedule", True)]
+    assert [timezone.localtime(f.run_after) for f in following] == [
+        timezone.make_aware(
+            dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(tasks.DAILY_HOUR))
+        )
+    ]
 
 
 def test_the_command_can_run_the_sweeps_in_process(due) -> None:

@@ -4,10 +4,12 @@ the real services, for the retention tests."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
 
 from sharewise.consents.services import consent_record
 from sharewise.decisions import services as decision_services
@@ -123,3 +125,15 @@ def people(db: None) -> Personas:
 @pytest.fixture
 def child(people: Personas) -> Child:
     return make_child(people)
+
+
+def assert_no_words_left() -> None:
+    """No table of the areas that held the child's records keeps any of their words, read
+    through the models (so decrypted), the audit log included."""
+    areas = {"people", "consents", "decisions", "disclosures", "followups", "retention", "audit"}
+    for model in apps.get_models():
+        if model._meta.app_label not in areas:
+            continue
+        dumped = json.dumps(list(model.objects.values()), default=str)
+        for secret in SECRETS.values():
+            assert secret not in dumped, f"{secret!r} is still in {model._meta.label}"

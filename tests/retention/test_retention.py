@@ -5,7 +5,6 @@ erases the personal data and leaves the audit chain verifiable (DESIGN.md capabi
 from __future__ import annotations
 
 import datetime as dt
-import json
 from typing import Any
 
 import pytest
@@ -30,7 +29,7 @@ from sharewise.retention.records import record_states, years_after
 from sharewise.retention.selectors import retention_dry_run, retention_queue_for_user
 from tests.factories import member
 
-from .conftest import BORN, SECRETS, Child, make_child
+from .conftest import BORN, SECRETS, Child, assert_no_words_left, make_child
 
 pytestmark = pytest.mark.django_db
 
@@ -284,22 +283,7 @@ def test_disposal_erases_the_personal_data_and_leaves_a_verifiable_tombstone(
         )
         assert cursor.fetchone() == ("", "")
 
-    # No table holds the child's words any more, read through the models (decrypted),
-    # the audit log included.
-    for model in apps.get_models():
-        if model._meta.app_label not in {
-            "people",
-            "consents",
-            "decisions",
-            "disclosures",
-            "followups",
-            "retention",
-            "audit",
-        }:
-            continue
-        dumped = json.dumps(list(model.objects.values()), default=str)
-        for secret in SECRETS.values():
-            assert secret not in dumped, f"{secret!r} is still in {model._meta.label}"
+    assert_no_words_left()
 
     tombstones = AuditEntry.objects.filter(verb="retention.dispose").order_by("id")
     assert [t.details["kind"] for t in tombstones] == list(KINDS)
@@ -368,3 +352,26 @@ def test_only_a_partnership_administrator_changes_a_schedule(people: Any) -> Non
     )
     assert RetentionSchedule.objects.get(pk=schedule.pk).years == 30
     assert AuditEntry.objects.filter(verb="retention.schedule").count() == 1
+
+
+def test_disposal_deletes_a_prepared_subject_access_pdf_at_once(child: Child) -> None:
+    # The PDF copies everything held about the person: it must not outlive the records
+    # it copies by the week it would otherwise be kept.
+    from sharewise.rights import services as rights
+    from sharewise.rights.models import SubjectAccessRequest, SubjectAccessStatus
+
+    asked = rights.subject_access_request_create(user=child.people.lead_a, person=child.person)
+    rights.subject_access_request_prepare(subject_access_request_id=asked.pk)
+    asked.refresh_from_db()
+    assert asked.status == SubjectAccessStatus.READY and asked.pdf
+
+    services.retention_review_due(today=ALL_DUE)
+    services.retention_dispose(
+        user=child.people.lead_a,
+        person=child.person,
+        kind=RecordKind.CHILD_PROTECTION,
+        today=ALL_DUE,
+    )
+    asked = SubjectAccessRequest.objects.get(pk=asked.pk)
+    assert (asked.status, asked.pdf, asked.pdf_size) == (SubjectAccessStatus.EXPIRED, "", 0)
+    assert _chain_holds()

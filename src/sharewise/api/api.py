@@ -24,6 +24,7 @@ from .routes import (
     people,
     protocols,
     requests,
+    retention,
     rights,
 )
 
@@ -56,7 +57,7 @@ api = NinjaAPI(
 api.add_router("", guidance.router)
 api.add_router("", people.router)
 api.add_router("", decisions.router)
-for area in (disclosures, requests, advice, protocols, followups, rights):
+for area in (disclosures, requests, advice, protocols, followups, rights, retention):
     api.add_router("", area.router)
 
 

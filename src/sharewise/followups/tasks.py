@@ -16,6 +16,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Sized
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import TaskResultStatus, task
@@ -35,6 +36,8 @@ SWEEPS: tuple[str, ...] = (
     "sharewise.protocols.services.protocols_flag_due_for_review",
     # Records past their retention date, put in their agency's review queue (retention).
     "sharewise.retention.services.retention_review_due",
+    # Subject access PDFs past their 7 days, deleted (rights).
+    "sharewise.rights.services.subject_access_requests_expire",
 )
 
 # The hour (local time) at which the self-scheduling daily run comes round.
@@ -93,15 +96,26 @@ def daily_next_run(*, after: dt.date) -> dt.datetime:
 
 def daily_waiting() -> bool:
     """Whether a daily run is already waiting on the database queue (so seeding again, or
-    two runs rescheduling, never makes two chains). Other backends keep no queue to ask."""
+    two runs rescheduling, never makes two chains). Other backends keep no queue to ask.
+
+    A one-off run (`sharewise manage sweeps`, queued with reschedule False) is no daily
+    run: were it counted, the daily run that ends while it waits would not queue the next
+    morning's, and the chain would stop for good."""
     from django_tasks_db.backend import DatabaseBackend
     from django_tasks_db.models import DBTaskResult
 
     if not isinstance(sweeps_daily.get_backend(), DatabaseBackend):
         return False
-    return DBTaskResult.objects.filter(
-        task_path=sweeps_daily.module_path, status=TaskResultStatus.READY
-    ).exists()
+    return (
+        DBTaskResult.objects.filter(
+            task_path=sweeps_daily.module_path, status=TaskResultStatus.READY
+        )
+        # Asked positively: a missing key reads as SQL NULL, which an exclude would drop.
+        .filter(
+            Q(args_kwargs__kwargs__reschedule=True) | ~Q(args_kwargs__kwargs__has_key="reschedule")
+        )
+        .exists()
+    )
 
 
 def daily_schedule(*, after: dt.date) -> bool:

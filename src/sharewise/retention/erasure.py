@@ -43,6 +43,7 @@ from sharewise.people.models import (
     Relationship,
 )
 from sharewise.requests.models import InformationRequest, RequestReply, RequestResponse
+from sharewise.rights.models import SubjectAccessRequest, SubjectAccessStatus
 
 from .models import LegalHold, RecordKind, RetentionReview
 
@@ -67,8 +68,21 @@ def _followup_steps(followups: Q) -> list[Step]:
     ]
 
 
+def _subject_access_copies(person_id: int) -> Step:
+    """A prepared subject access PDF is a copy of everything held about the person, the
+    disposed record included: it goes with any of their records, not 7 days later."""
+    return (
+        SubjectAccessRequest.objects.filter(person_id=person_id, status=SubjectAccessStatus.READY),
+        {"pdf": "", "pdf_size": 0, "status": SubjectAccessStatus.EXPIRED},
+    )
+
+
 def record_steps(kind: str, object_id: int, person_id: int) -> list[Step]:
-    """The erasure of one record."""
+    """The erasure of one record, and of any copy of it made for subject access."""
+    return [*_one_record_steps(kind, object_id, person_id), _subject_access_copies(person_id)]
+
+
+def _one_record_steps(kind: str, object_id: int, person_id: int) -> list[Step]:
     if kind in (RecordKind.CHILD_PROTECTION, RecordKind.ADULT_SAFEGUARDING):
         return [
             (
@@ -204,6 +218,7 @@ def person_steps(person_id: int) -> list[Step]:
         (ProtectedIdentity.objects.filter(person_id=person_id), {"name": "", "details": ""}),
         (RetentionReview.objects.filter(person_id=person_id), {"kept_reason": ""}),
         (LegalHold.objects.filter(person_id=person_id), {"reason": "", "release_reason": ""}),
+        _subject_access_copies(person_id),
     ]
 
 

@@ -10,7 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sharewise.agencies.models import Agency, Membership
+from sharewise.agencies.models import Agency, Membership, Role
+from sharewise.agencies.selectors import user_has_role
 from sharewise.common import NotFound, PermissionDenied
 from sharewise.followups.models import Meeting
 from sharewise.people.models import Person
@@ -23,6 +24,14 @@ from .services import REVIEW_ROLES, require_reviewer
 
 def schedules_list() -> list[RetentionSchedule]:
     return sorted(schedules_by_kind().values(), key=lambda s: s.get_kind_display())
+
+
+def schedules_list_for_user(*, user: Any) -> list[RetentionSchedule]:
+    """The schedules, for a partnership administrator, who sets them for the whole
+    partnership; anyone else is refused, on the pages as over the API."""
+    if not user_has_role(user=user, roles={Role.PARTNERSHIP_ADMIN}):
+        raise PermissionDenied("Only a partnership administrator can manage retention schedules")
+    return schedules_list()
 
 
 def schedule_get(*, schedule_id: int) -> RetentionSchedule:

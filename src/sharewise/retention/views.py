@@ -107,9 +107,8 @@ def dry_run(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def schedule_list(request: HttpRequest) -> HttpResponse:
-    if not user_has_role(user=request.user, roles={Role.PARTNERSHIP_ADMIN}):
-        raise HttpForbidden("Only a partnership administrator can manage retention schedules")
-    return render(request, "retention/schedules.html", {"schedules": selectors.schedules_list()})
+    schedules = _or_http(lambda: selectors.schedules_list_for_user(user=request.user))
+    return render(request, "retention/schedules.html", {"schedules": schedules})
 
 
 @access(PARTNERSHIP_ADMIN)

@@ -30,11 +30,24 @@ SECTION_TITLES = {
 
 
 @dataclass
+class Table:
+    """A list of records inside a record (a decision's trace, a disclosure's items) as one
+    table: a column per field, a row per record. One table for the list, not one per record,
+    because the PDF of a person with hundreds of decisions is mostly their traces, and
+    WeasyPrint's time goes on laying out tables: a trace of seven steps as seven two-column
+    tables was 35 rows and nearly a page; as one table it is eight rows."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass
 class Entry:
     """One record of a section: its rows of (label, text), a nested list shown as a table."""
 
     rows: list[tuple[str, str]] = field(default_factory=list)
-    tables: list[tuple[str, list[list[tuple[str, str]]]]] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
 
 
 @dataclass
@@ -60,13 +73,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
+def _table(key: str, records: list[dict[str, Any]]) -> Table:
+    # Every field any of the records has, in the order they first appear, so that nothing
+    # the JSON holds is left out when the records of a list differ in their fields.
+    keys = list(dict.fromkeys(k for record in records for k in record))
+    return Table(
+        title=_label(key),
+        columns=[_label(k) for k in keys],
+        rows=[[_text(record[k]) if k in record else "" for k in keys] for record in records],
+    )
+
+
 def _entry(record: dict[str, Any]) -> Entry:
     entry = Entry()
     for key, value in record.items():
         if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
-            entry.tables.append(
-                (_label(key), [[(_label(k), _text(v)) for k, v in row.items()] for row in value])
-            )
+            entry.tables.append(_table(key, value))
         else:
             entry.rows.append((_label(key), _text(value)))
     return entry

@@ -16,16 +16,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from sharewise.advice.models import AdviceRequest
 from sharewise.advice.models import Status as AdviceStatus
-from sharewise.advice.selectors import advice_requests_for_decision
 from sharewise.agencies.models import Role
 from sharewise.agencies.selectors import agency_ids_for_user, user_has_role
 from sharewise.audit.models import AuditEntry, Outcome
-from sharewise.common import PermissionDenied
+from sharewise.common import NotFound, PermissionDenied
 from sharewise.consents.selectors import consents_for_person
 from sharewise.decisions.models import Decision
 from sharewise.decisions.selectors import decisions_for_person
@@ -44,7 +43,7 @@ from sharewise.followups.selectors import (
 from sharewise.people.models import Person
 from sharewise.requests.selectors import requests_incoming_for_user
 
-from .models import ImportedDecision
+from .models import ImportedDecision, SubjectAccessRequest
 
 FORMAT = "sharewise.subject-access"
 FORMAT_VERSION = 1
@@ -75,6 +74,10 @@ VERB_LABELS = {
     "person.views": "Looked at who has viewed the record",
     "person.create": "Added the person",
     "person.subject_access": "Made a subject access export",
+    "person.subject_access_request": "Asked for a subject access export (PDF)",
+    "person.subject_access_download": "Downloaded a subject access export (PDF)",
+    "person.subject_access_expire": "Deleted a subject access export after 7 days",
+    "person.rights_view": "Looked at the exports page of the record",
     "person.relationship_add": "Recorded a relationship",
     "person.competence_assess": "Assessed competence to consent",
     "person.capacity_assess": "Assessed capacity to consent",
@@ -268,17 +271,17 @@ def _advice(a: AdviceRequest) -> dict[str, Any]:
 
 
 def _advice_requests(user: Any, person: Person, decisions: list[Decision]) -> list[dict[str, Any]]:
-    found: dict[int, AdviceRequest] = {}
-    for decision in decisions:
-        for a in advice_requests_for_decision(user=user, decision=decision):
-            if a.status != AdviceStatus.DRAFT:
-                found[a.pk] = a
-    # Advice asked about the person before any decision was started.
-    for a in AdviceRequest.objects.filter(
-        person=person, decision__isnull=True, agency_id__in=agency_ids_for_user(user=user)
-    ).exclude(status=AdviceStatus.DRAFT):
-        found[a.pk] = a
-    return [_advice(a) for _, a in sorted(found.items())]
+    # The advice about any of the person's decisions, as `advice_requests_for_decision`
+    # reads it for one (sent requests of the user's agencies), and advice asked about the
+    # person before any decision was started: one query, not one per decision, which for
+    # a person with hundreds of decisions was most of the time the document took.
+    found = (
+        AdviceRequest.objects.filter(agency_id__in=agency_ids_for_user(user=user))
+        .filter(Q(decision__in=[d.pk for d in decisions]) | Q(person=person, decision__isnull=True))
+        .exclude(status=AdviceStatus.DRAFT)
+        .order_by("id")
+    )
+    return [_advice(a) for a in found]
 
 
 def _disclosures(user: Any, person: Person) -> list[dict[str, Any]]:
@@ -525,3 +528,36 @@ def section_counts(document: dict[str, Any]) -> dict[str, int]:
 
 def _is_record_list(value: Any) -> bool:
     return isinstance(value, list) and all(isinstance(item, dict) for item in value)
+
+
+def subject_access_request_get_for_user(*, user: Any, request_id: int) -> SubjectAccessRequest:
+    """A subject access request about a person of the user's agencies (anything else is not
+    found, 003 3.15), for the agency's safeguarding leads and auditors only (anyone else
+    of the agency is refused, as for the export itself)."""
+    try:
+        asked = SubjectAccessRequest.objects.select_related("person__agency", "requested_by").get(
+            pk=request_id, person__agency_id__in=agency_ids_for_user(user=user)
+        )
+    except SubjectAccessRequest.DoesNotExist:
+        raise NotFound("There is no such subject access request") from None
+    if not subject_access_allowed(user=user, person=asked.person):
+        raise PermissionDenied(
+            "Only the agency's safeguarding leads and auditors can see subject access exports"
+        )
+    return asked
+
+
+def subject_access_requests_for_person(
+    *, user: Any, person: Person
+) -> QuerySet[SubjectAccessRequest]:
+    """The subject access PDFs asked for about `person`, newest first, for the exports
+    page. `person` must come from `person_get_for_user`; empty for anyone who may not
+    make the export."""
+    if not subject_access_allowed(user=user, person=person):
+        return SubjectAccessRequest.objects.none()
+    return (
+        SubjectAccessRequest.objects.filter(person=person)
+        .select_related("requested_by")
+        .defer("pdf")
+        .order_by("-requested_at", "-id")
+    )

@@ -9,10 +9,12 @@ left a draft: the importing practitioner signs it themself, knowingly, or not at
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -39,11 +41,14 @@ from .exchange import (
     outcome_of,
 )
 from .fhir import consents_bundle
-from .models import ImportedDecision
+from .models import ImportedDecision, SubjectAccessRequest, SubjectAccessStatus
 from .pdf import subject_access_pdf
 from .selectors import section_counts, subject_access_allowed, subject_access_document
 
 NO_SUCH_PERSON = "There is no such person in your agency's records"
+PDF = "application/pdf"
+# How long a prepared subject access PDF is kept for download (docs/rights.md says why).
+SUBJECT_ACCESS_KEPT_FOR = dt.timedelta(days=7)
 
 
 def _require_agency(user: Any, person: Person) -> None:
@@ -59,45 +64,43 @@ class SubjectAccessExport:
     filename: str
 
 
-def subject_access_export(
-    *, user: Any, person: Person, file_format: str, request: HttpRequest | None = None
+def _subject_access_refuse(
+    user: Any, person: Person, verb: str, details: dict[str, Any], request: HttpRequest | None
+) -> NoReturn:
+    # Recorded in a transaction of its own: the refusal is raised after it commits.
+    with transaction.atomic():
+        audit_append(
+            actor=user,
+            verb=verb,
+            obj=person,
+            outcome=Outcome.DENIED,
+            request=request,
+            details=details,
+        )
+    raise PermissionDenied(
+        "Only the agency's safeguarding leads and auditors can make a subject access export"
+    )
+
+
+def _subject_access_make(
+    *, user: Any, person: Person, file_format: str, request: HttpRequest | None
 ) -> SubjectAccessExport:
-    """Everything held about `person`, as JSON or PDF, for their subject access request
-    (UK GDPR Article 15). Only the agency's safeguarding leads and auditors may make it;
-    a refused attempt is audited as refused, an export as `person.subject_access`."""
+    """The export, made and not yet audited: the body of both the download of the JSON and
+    the background job that prepares the PDF, which audit it each when it is handed over."""
     _require_agency(user, person)
     if file_format not in ("json", "pdf"):
         raise ServiceError("Choose JSON or PDF", field="format")
     if not subject_access_allowed(user=user, person=person):
-        # Recorded in a transaction of its own: the refusal is raised after it commits.
-        with transaction.atomic():
-            audit_append(
-                actor=user,
-                verb="person.subject_access",
-                obj=person,
-                outcome=Outcome.DENIED,
-                request=request,
-                details={"format": file_format},
-            )
-        raise PermissionDenied(
-            "Only the agency's safeguarding leads and auditors can make a subject access export"
+        _subject_access_refuse(
+            user, person, "person.subject_access", {"format": file_format}, request
         )
     document = subject_access_document(user=user, person=person)
     if file_format == "pdf":
         body = subject_access_pdf(document)
-        content_type = "application/pdf"
+        content_type = PDF
     else:
         body = json.dumps(document, ensure_ascii=False, indent=2).encode()
         content_type = "application/json; charset=utf-8"
-    # Recorded once the export is made, as it is handed over.
-    with transaction.atomic():
-        audit_append(
-            actor=user,
-            verb="person.subject_access",
-            obj=person,
-            request=request,
-            details={"format": file_format, "records": section_counts(document)},
-        )
     day = timezone.localdate().isoformat()
     return SubjectAccessExport(
         document=document,
@@ -105,6 +108,212 @@ def subject_access_export(
         content_type=content_type,
         filename=f"sharewise-subject-access-{person.pk}-{day}.{file_format}",
     )
+
+
+def subject_access_export(
+    *, user: Any, person: Person, file_format: str, request: HttpRequest | None = None
+) -> SubjectAccessExport:
+    """Everything held about `person`, as JSON or PDF, for their subject access request
+    (UK GDPR Article 15), made now. Only the agency's safeguarding leads and auditors may
+    make it; a refused attempt is audited as refused, an export as `person.subject_access`.
+
+    The pages and the API make the JSON this way, which takes a second or two even for a
+    person with hundreds of decisions; they ask for the PDF, which can take a minute, with
+    `subject_access_request_create` and a background job instead."""
+    export = _subject_access_make(
+        user=user, person=person, file_format=file_format, request=request
+    )
+    # Recorded once the export is made, as it is handed over.
+    with transaction.atomic():
+        audit_append(
+            actor=user,
+            verb="person.subject_access",
+            obj=person,
+            request=request,
+            details={"format": file_format, "records": section_counts(export.document)},
+        )
+    return export
+
+
+def subject_access_request_create(
+    *, user: Any, person: Person, request: HttpRequest | None = None
+) -> SubjectAccessRequest:
+    """Ask for the subject access PDF of `person`, to be prepared by the background job
+    (`tasks.subject_access_prepare`, run by `sharewise manage db_worker`). The same people
+    as for the JSON may ask; the request is audited (`person.subject_access_request`), a
+    refusal as refused."""
+    _require_agency(user, person)
+    if not subject_access_allowed(user=user, person=person):
+        _subject_access_refuse(
+            user, person, "person.subject_access_request", {"format": "pdf"}, request
+        )
+    # Imported here: the task module imports this one, whose functions it calls.
+    from .tasks import subject_access_prepare
+
+    with transaction.atomic():
+        asked = SubjectAccessRequest.objects.create(person=person, requested_by=user)
+        audit_append(
+            actor=user,
+            verb="person.subject_access_request",
+            obj=asked,
+            request=request,
+            details={"format": "pdf", "request": asked.pk},
+        )
+        # Queued in the same transaction: on the database backend the job is a row, so the
+        # request and its job are committed together or not at all, and the worker, which
+        # reads committed rows only, never finds a job whose request is not there yet.
+        subject_access_prepare.enqueue(subject_access_request_id=asked.pk)
+    asked.refresh_from_db()
+    return asked
+
+
+def _prepare_fail(asked: SubjectAccessRequest, failure: str) -> SubjectAccessRequest:
+    with transaction.atomic():
+        SubjectAccessRequest.objects.filter(pk=asked.pk, status=SubjectAccessStatus.QUEUED).update(
+            status=SubjectAccessStatus.FAILED, failure=failure[:300]
+        )
+    asked.refresh_from_db()
+    return asked
+
+
+def subject_access_request_prepare(*, subject_access_request_id: int) -> SubjectAccessRequest:
+    """The background job's work: make the PDF asked for, as the user who asked it (their
+    agency and role are checked again now: someone who has left the agency since gets
+    nothing), store it encrypted, and audit it as made (`person.subject_access`, with the
+    counts of records, as for the JSON).
+
+    Run twice, or on two workers at once, it prepares the PDF once: a request that is no
+    longer queued is left as it is. The PDF is made outside any transaction, since it can
+    take a minute, and stored in a short one that checks the request is still queued."""
+    try:
+        asked = SubjectAccessRequest.objects.select_related("person__agency", "requested_by").get(
+            pk=subject_access_request_id
+        )
+    except SubjectAccessRequest.DoesNotExist:
+        raise NotFound("There is no such subject access request") from None
+    if asked.status != SubjectAccessStatus.QUEUED:
+        return asked
+    try:
+        export = _subject_access_make(
+            user=asked.requested_by, person=asked.person, file_format="pdf", request=None
+        )
+    except ServiceError as exc:
+        return _prepare_fail(asked, exc.message)
+    except Exception:
+        # The job's result records the error for whoever runs the service; the lead is
+        # told in plain words.
+        _prepare_fail(asked, "Sharewise could not make the PDF. Ask for it again.")
+        raise
+    now = timezone.now()
+    with transaction.atomic():
+        locked = SubjectAccessRequest.objects.select_for_update().get(pk=asked.pk)
+        if locked.status != SubjectAccessStatus.QUEUED:
+            return locked
+        locked.pdf = base64.b64encode(export.body).decode("ascii")
+        locked.pdf_size = len(export.body)
+        locked.status = SubjectAccessStatus.READY
+        locked.prepared_at = now
+        locked.expires_at = now + SUBJECT_ACCESS_KEPT_FOR
+        locked.save(update_fields=["pdf", "pdf_size", "status", "prepared_at", "expires_at"])
+        audit_append(
+            actor=asked.requested_by,
+            verb="person.subject_access",
+            obj=locked,
+            details={
+                "format": "pdf",
+                "request": locked.pk,
+                "records": section_counts(export.document),
+            },
+        )
+    return locked
+
+
+@dataclass(frozen=True)
+class SubjectAccessFile:
+    body: bytes
+    content_type: str
+    filename: str
+
+
+def subject_access_request_download(
+    *,
+    user: Any,
+    subject_access_request: SubjectAccessRequest,
+    request: HttpRequest | None = None,
+) -> SubjectAccessFile:
+    """The prepared PDF, to the agency's safeguarding leads and auditors, each download
+    audited (`person.subject_access_download`). `subject_access_request` must come from
+    `subject_access_request_get_for_user`. Refused, with the reason, while it is being
+    prepared, when it could not be, and once it has expired."""
+    asked = subject_access_request
+    person = asked.person
+    _require_agency(user, person)
+    if not subject_access_allowed(user=user, person=person):
+        _subject_access_refuse(
+            user,
+            person,
+            "person.subject_access_download",
+            {"format": "pdf", "request": asked.pk},
+            request,
+        )
+    if asked.expired(now=timezone.now()):
+        raise ServiceError(
+            "The PDF was deleted 7 days after it was prepared. Ask for it again.",
+            field="subject_access_request",
+        )
+    if asked.status == SubjectAccessStatus.QUEUED:
+        raise ServiceError(
+            "The PDF is still being prepared. Try again in a minute.",
+            field="subject_access_request",
+        )
+    if asked.status != SubjectAccessStatus.READY:
+        raise ServiceError(
+            f"The PDF could not be prepared: {asked.failure} Ask for it again.",
+            field="subject_access_request",
+        )
+    body = base64.b64decode(asked.pdf)
+    with transaction.atomic():
+        audit_append(
+            actor=user,
+            verb="person.subject_access_download",
+            obj=asked,
+            request=request,
+            details={"format": "pdf", "request": asked.pk},
+        )
+    assert asked.prepared_at is not None
+    day = timezone.localdate(asked.prepared_at).isoformat()
+    return SubjectAccessFile(
+        body=body,
+        content_type=PDF,
+        filename=f"sharewise-subject-access-{person.pk}-{day}.pdf",
+    )
+
+
+def subject_access_requests_expire(*, today: dt.date) -> int:
+    """The daily sweep that deletes the PDFs that expired before `today` began (they are
+    already refused for download from the moment they expire). The request stays, as the
+    record that the export was made, with its PDF emptied. Idempotent: an emptied request
+    is not found again. Returns how many PDFs it deleted."""
+    start_of_today = timezone.make_aware(dt.datetime.combine(today, dt.time()))
+    due = SubjectAccessRequest.objects.filter(
+        status=SubjectAccessStatus.READY, expires_at__lte=start_of_today
+    ).order_by("id")
+    deleted = 0
+    for asked in due.only("id", "person_id", "expires_at"):
+        with transaction.atomic():
+            changed = SubjectAccessRequest.objects.filter(
+                pk=asked.pk, status=SubjectAccessStatus.READY
+            ).update(status=SubjectAccessStatus.EXPIRED, pdf="", pdf_size=0)
+            if not changed:
+                continue
+            deleted += 1
+            audit_append(
+                actor=None,
+                verb="person.subject_access_expire",
+                obj=asked,
+                details={"request": asked.pk},
+            )
+    return deleted
 
 
 @transaction.atomic

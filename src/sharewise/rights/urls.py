@@ -14,9 +14,19 @@ urlpatterns = [
         name="subject_access_json",
     ),
     path(
-        "people/<int:person_id>/subject-access.pdf",
-        views.subject_access_pdf,
-        name="subject_access_pdf",
+        "people/<int:person_id>/subject-access/",
+        views.subject_access_request,
+        name="subject_access_request",
+    ),
+    path(
+        "subject-access/<int:request_id>/",
+        views.subject_access_status,
+        name="subject_access_status",
+    ),
+    path(
+        "subject-access/<int:request_id>/subject-access.pdf",
+        views.subject_access_download,
+        name="subject_access_download",
     ),
     path("people/<int:person_id>/consents.fhir.json", views.consents_fhir, name="consents_fhir"),
     path("people/<int:person_id>/decisions/import/", views.decision_import, name="decision_import"),

@@ -1,6 +1,7 @@
 """Pages for people's rights and exchange: the person's exports page, the downloads (subject
-access as JSON or PDF, consent records as FHIR, a decision as an exchange document) and the
-import of a decision. Each calls one service, which checks, audits and does the work."""
+access as JSON, consent records as FHIR, a decision as an exchange document), the subject
+access PDF (asked for, prepared in the background, then downloaded) and the import of a
+decision. Each calls one service, which checks, audits and does the work."""
 
 from __future__ import annotations
 
@@ -10,11 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from sharewise.agencies.selectors import roles_for_user
 from sharewise.audit.services import audit_append
-from sharewise.common import NotFound, PermissionDenied
+from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.decisions.models import Status
 from sharewise.decisions.selectors import decision_get_for_user, decisions_for_person
 from sharewise.decisions.services import DECIDING_ROLES
@@ -25,7 +27,12 @@ from sharewise.web.forms import FormErrors, submitted
 
 from . import services
 from .fhir import FHIR_CONTENT_TYPE
-from .selectors import subject_access_allowed
+from .models import SubjectAccessRequest, SubjectAccessStatus
+from .selectors import (
+    subject_access_allowed,
+    subject_access_request_get_for_user,
+    subject_access_requests_for_person,
+)
 
 
 def _person_or_404(request: HttpRequest, person_id: int) -> Person:
@@ -53,22 +60,33 @@ def person_rights(request: HttpRequest, person_id: int) -> HttpResponse:
         .filter(status=Status.SIGNED)
         .order_by("-signed_at", "-id")
     )
+    now = timezone.now()
     # The page lists the person's signed decisions by purpose: a read of their record.
     audit_append(actor=request.user, verb="person.rights_view", obj=person, request=request)
     context = {
         "person": person,
         "may_export": subject_access_allowed(user=request.user, person=person),
+        # The latest PDFs asked for, each with whether it has expired.
+        "subject_access_requests": [
+            (asked, asked.expired(now=now))
+            for asked in subject_access_requests_for_person(user=request.user, person=person)[:10]
+        ],
         "may_import": bool(roles & DECIDING_ROLES),
         "decisions": signed,
     }
     return render(request, "rights/person_rights.html", context)
 
 
-def _subject_access(request: HttpRequest, person_id: int, file_format: str) -> HttpResponse:
+@access(LEAD_OR_AUDITOR)
+@require_safe
+@login_required
+def subject_access_json(request: HttpRequest, person_id: int) -> HttpResponse:
+    """The JSON export, made in the request: it takes a second or two even for a person
+    with hundreds of decisions (docs/rights.md)."""
     person = _person_or_404(request, person_id)
     try:
         export = services.subject_access_export(
-            user=request.user, person=person, file_format=file_format, request=request
+            user=request.user, person=person, file_format="json", request=request
         )
     except PermissionDenied as exc:
         raise HttpForbidden(exc.message) from exc
@@ -76,17 +94,63 @@ def _subject_access(request: HttpRequest, person_id: int, file_format: str) -> H
 
 
 @access(LEAD_OR_AUDITOR)
-@require_safe
+@require_POST
 @login_required
-def subject_access_json(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _subject_access(request, person_id, "json")
+def subject_access_request(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Ask for the PDF, which a background job prepares; then the page that says how it is
+    getting on."""
+    person = _person_or_404(request, person_id)
+    try:
+        asked = services.subject_access_request_create(
+            user=request.user, person=person, request=request
+        )
+    except PermissionDenied as exc:
+        raise HttpForbidden(exc.message) from exc
+    return redirect("rights:subject_access_status", request_id=asked.pk)
+
+
+def _request_or_error(request: HttpRequest, request_id: int) -> SubjectAccessRequest:
+    try:
+        return subject_access_request_get_for_user(user=request.user, request_id=request_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except PermissionDenied as exc:
+        raise HttpForbidden(exc.message) from exc
 
 
 @access(LEAD_OR_AUDITOR)
 @require_safe
 @login_required
-def subject_access_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _subject_access(request, person_id, "pdf")
+def subject_access_status(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Whether the PDF is ready. The page does not refresh itself (no script, and a page
+    that reloads on its own is hard to use with a screen reader): it says to refresh it.
+    It shows no more than the person's name and the request's state, so it is not audited;
+    asking for the PDF, its preparation and each download are."""
+    asked = _request_or_error(request, request_id)
+    context = {
+        "asked": asked,
+        "person": asked.person,
+        "expired": asked.expired(now=timezone.now()),
+        "statuses": SubjectAccessStatus,
+    }
+    return render(request, "rights/subject_access_status.html", context)
+
+
+@access(LEAD_OR_AUDITOR)
+@require_safe
+@login_required
+def subject_access_download(request: HttpRequest, request_id: int) -> HttpResponse:
+    asked = _request_or_error(request, request_id)
+    try:
+        prepared = services.subject_access_request_download(
+            user=request.user, subject_access_request=asked, request=request
+        )
+    except PermissionDenied as exc:
+        raise HttpForbidden(exc.message) from exc
+    except ServiceError:
+        # Not ready, failed or expired: the status page says which, and what to do.
+        return redirect("rights:subject_access_status", request_id=asked.pk)
+    return _download(prepared.body, prepared.content_type, prepared.filename)
 
 
 @access(AGENCY_READ)

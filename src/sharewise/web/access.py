@@ -267,6 +267,21 @@ RETENTION_DECIDE = Policy(
     "Managers and safeguarding leads of the person's agency keep, dispose of and hold "
     "records; its practitioners and auditors are refused (403); anyone else gets 404.",
 )
+API_RETENTION_REVIEW = Policy(
+    "API_RETENTION_REVIEW",
+    "As RETENTION_REVIEW, by bearer token: no token is 401.",
+    api=True,
+)
+API_RETENTION_DECIDE = Policy(
+    "API_RETENTION_DECIDE",
+    "As RETENTION_DECIDE, by bearer token: no token is 401.",
+    api=True,
+)
+API_PARTNERSHIP_ADMIN = Policy(
+    "API_PARTNERSHIP_ADMIN",
+    "As PARTNERSHIP_ADMIN, by bearer token: no token is 401.",
+    api=True,
+)
 
 # Monitoring (reports app): aggregate dashboards, and the audit reports of a user's work.
 REPORTS_MONITOR = Policy(
@@ -333,6 +348,9 @@ POLICIES = (
     TRAINING_MANAGER,
     RETENTION_REVIEW,
     RETENTION_DECIDE,
+    API_RETENTION_REVIEW,
+    API_RETENTION_DECIDE,
+    API_PARTNERSHIP_ADMIN,
     REPORTS_MONITOR,
     USER_AUDIT,
     API_LEAD_OR_AUDITOR,

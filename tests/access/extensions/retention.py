@@ -2,11 +2,13 @@
 
 The world's person (agency A) has a legal hold placed by lead A, which the release page
 is called with; nothing of the world is due for review, so the keep and dispose pages
-show that nothing is due, and a posted form stops at the service's checks.
+show that nothing is due, and a posted form stops at the service's checks. The API's
+routes answer as the pages do, with 401 for a call without a token.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from sharewise.retention.models import RecordKind, RetentionSchedule
@@ -32,6 +34,16 @@ EXPECTED: dict[str, dict[str, Any]] = {
         **dict.fromkeys(("practitioner_b", "outsider", "admin"), 404),
     },
 }
+EXPECTED["API_RETENTION_REVIEW"] = {**EXPECTED["RETENTION_REVIEW"], "anonymous": 401}
+EXPECTED["API_RETENTION_DECIDE"] = {**EXPECTED["RETENTION_DECIDE"], "anonymous": 401}
+EXPECTED["API_PARTNERSHIP_ADMIN"] = {
+    **dict.fromkeys(
+        ("outsider", "practitioner_a", "lead_a", "manager_a", "auditor_a", "practitioner_b"),
+        403,
+    ),
+    "anonymous": 401,
+    "admin": OK,
+}
 
 
 def build(world: Any) -> dict[str, str]:
@@ -50,4 +62,14 @@ def build(world: Any) -> dict[str, str]:
 # Forms that reach the service's checks and stop there (400): an empty reason.
 WEB_FORMS = {
     "hold_place": lambda world: {"record": "person", "reason": ""},
+}
+
+# The API's writes, well formed, stopping at the service's checks for whoever may make
+# them (400): an empty reason, or nothing due to keep or dispose of. A disposal is
+# confirmed, so that what answers is the role check and not the missing confirmation.
+API_BODIES: dict[str, Callable[[Any], Any]] = {
+    "retention_hold_place": lambda world: {"reason": ""},
+    "retention_hold_release": lambda world: {"reason": ""},
+    "retention_keep": lambda world: {"years": 1, "reason": "Access matrix"},
+    "retention_dispose": lambda world: {"confirm": True},
 }

@@ -2,7 +2,8 @@
 consent records as FHIR), of its signed decision, and the import of a decision.
 
 The subject access export is for leads and auditors only (LEAD_OR_AUDITOR on the web, and
-API_LEAD_OR_AUDITOR, added here, over the API). A decision is exported only once signed, so
+API_LEAD_OR_AUDITOR, added here, over the API), and so are asking for its PDF, the page that
+says whether the PDF is ready and its download. A decision is exported only once signed, so
 the export routes are called with the world's signed decision.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from sharewise.rights import services
 from tests.access.routes import World
 
 OK = "allowed"
@@ -30,8 +32,13 @@ EXPECTED: dict[str, dict[str, Any]] = {
 
 
 def build(world: World) -> dict[str, str]:
-    # The world's person, consent and signed decision are all the routes need.
-    return {}
+    # The world's person, consent and signed decision are all the export routes need; the
+    # subject access PDF's pages are called with a PDF lead A asked for, already prepared,
+    # so that an allowed download gets the PDF.
+    asked = services.subject_access_request_create(user=world.people.lead_a, person=world.person)
+    services.subject_access_request_prepare(subject_access_request_id=asked.pk)
+    world.extra["rights"] = {"subject_access_request": asked}
+    return {"request_id": str(asked.pk)}
 
 
 def _signed(world: World) -> dict[str, str]:
@@ -47,6 +54,8 @@ SAMPLES_BY_VIEW: dict[str, Callable[[World], dict[str, str]]] = {
 # role check, which refuses the auditor first (403).
 API_BODIES: dict[str, Callable[[World], Any]] = {
     "decision_import_endpoint": lambda world: {},
+    # Asking for the subject access PDF takes no body.
+    "subject_access_request_create_endpoint": lambda world: None,
 }
 WEB_FORMS: dict[str, Callable[[World], dict[str, str]]] = {
     "decision_import": lambda world: {},

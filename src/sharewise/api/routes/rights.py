@@ -1,6 +1,7 @@
-"""People's rights and exchange over the API: the subject access export (JSON or PDF), a
-person's consent records as a FHIR R4 Bundle, and a decision exported to, or imported
-from, another Sharewise.
+"""People's rights and exchange over the API: the subject access export (the JSON at once;
+the PDF asked for, prepared in the background and then downloaded), a person's consent
+records as a FHIR R4 Bundle, and a decision exported to, or imported from, another
+Sharewise.
 
 Each handler calls the service the web pages call (`sharewise.rights.services`), which
 checks the agency and the role and audits the export: another agency's person or decision
@@ -10,15 +11,20 @@ is "not found" (003 3.15); a role that may not do this is refused with 403.
 # No `from __future__ import annotations`: ninja reads the parameters' annotations at run
 # time.
 
+from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
 from ninja import Router, Schema, Status
 
 from sharewise.decisions.selectors import decision_get_for_user
 from sharewise.people.selectors import person_get_for_user
 from sharewise.rights import services
 from sharewise.rights.fhir import FHIR_CONTENT_TYPE
+from sharewise.rights.models import SubjectAccessRequest, SubjectAccessStatus
+from sharewise.rights.selectors import subject_access_request_get_for_user
 from sharewise.web.access import (
     API_AGENCY_DECIDE,
     API_AGENCY_READ,
@@ -34,6 +40,7 @@ router = Router(tags=["People's rights and exchange"])
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 EXPORT_ERRORS: dict[int, Any] = {403: ErrorOut, **READ_ERRORS}
+DOWNLOAD_ERRORS: dict[int, Any] = {400: ErrorOut, **EXPORT_ERRORS}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, **READ_ERRORS}
 
 
@@ -42,15 +49,6 @@ class ImportedOut(Schema):
     status: str
     outcome: str
     imported_from: str
-
-
-def _subject_access(request: HttpRequest, person_id: int, file_format: str) -> HttpResponse:
-    user = token_user(request)
-    person = person_get_for_user(user=user, person_id=person_id)
-    export = services.subject_access_export(
-        user=user, person=person, file_format=file_format, request=request
-    )
-    return HttpResponse(export.body, content_type=export.content_type)
 
 
 @router.get(
@@ -63,19 +61,100 @@ def _subject_access(request: HttpRequest, person_id: int, file_format: str) -> H
         "requests for information, advice (redacted text), follow-ups, meetings and who has "
         "viewed the record. Protected identities (3.50) are replaced by neutral words. Only "
         "the agency's safeguarding leads and auditors; each export is audited "
-        "(`person.subject_access`)."
+        "(`person.subject_access`). For the PDF, ask for it with "
+        "`POST .../subject-access/pdf`: it is prepared in the background."
     ),
 )
 @access(API_LEAD_OR_AUDITOR)
 def subject_access_document(request: HttpRequest, person_id: int) -> Any:
-    return _subject_access(request, person_id, "json")
+    user = token_user(request)
+    person = person_get_for_user(user=user, person_id=person_id)
+    export = services.subject_access_export(
+        user=user, person=person, file_format="json", request=request
+    )
+    return HttpResponse(export.body, content_type=export.content_type)
+
+
+class SubjectAccessRequestOut(Schema):
+    id: int
+    person_id: int
+    # queued (being prepared), ready, failed or expired (deleted 7 days after it was ready).
+    status: str
+    requested_at: datetime
+    prepared_at: datetime | None
+    expires_at: datetime | None
+    failure: str
+    status_url: str
+    # Where the PDF is downloaded from, once it is ready and until it expires.
+    download_url: str | None
+
+
+def _request_out(asked: SubjectAccessRequest) -> dict[str, Any]:
+    expired = asked.expired(now=timezone.now())
+    status = SubjectAccessStatus.EXPIRED if expired else SubjectAccessStatus(asked.status)
+    ready = status == SubjectAccessStatus.READY
+    return {
+        "id": asked.pk,
+        "person_id": asked.person_id,
+        "status": status.value,
+        "requested_at": asked.requested_at,
+        "prepared_at": asked.prepared_at,
+        "expires_at": asked.expires_at,
+        "failure": asked.failure,
+        "status_url": reverse("api:subject_access_request_status", args=[asked.pk]),
+        "download_url": (
+            reverse("api:subject_access_request_pdf", args=[asked.pk]) if ready else None
+        ),
+    }
+
+
+@router.post(
+    "/people/{person_id}/subject-access/pdf",
+    response={202: SubjectAccessRequestOut, **EXPORT_ERRORS},
+    summary="Ask for everything held about a person as a PDF, prepared in the background",
+    description=(
+        "Answers 202 at once with the request and its `status_url` (also in `Location`); "
+        "poll that until `status` is `ready`, then download `download_url`. A person with "
+        "hundreds of decisions makes a PDF of hundreds of pages, which takes too long for "
+        "one request. The same content as the JSON. The request, the preparation and each "
+        "download are audited; the PDF is kept, encrypted, for 7 days."
+    ),
+)
+@access(API_LEAD_OR_AUDITOR)
+def subject_access_request_create_endpoint(request: HttpRequest, person_id: int) -> Any:
+    user = token_user(request)
+    person = person_get_for_user(user=user, person_id=person_id)
+    asked = services.subject_access_request_create(user=user, person=person, request=request)
+    out = _request_out(asked)
+    return json_response(
+        SubjectAccessRequestOut(**out).model_dump(mode="json"),
+        status=202,
+        Location=out["status_url"],
+    )
 
 
 @router.get(
-    "/people/{person_id}/subject-access/pdf",
-    response={200: None, **EXPORT_ERRORS},
-    summary="Everything held about a person, as a PDF",
-    description="The subject access export as `application/pdf`; the same content as JSON.",
+    "/subject-access/{request_id}",
+    response={200: SubjectAccessRequestOut, **EXPORT_ERRORS},
+    url_name="subject_access_request_status",
+    summary="Whether a subject access PDF asked for is ready",
+)
+@access(API_LEAD_OR_AUDITOR)
+def subject_access_request_status(request: HttpRequest, request_id: int) -> Any:
+    user = token_user(request)
+    asked = subject_access_request_get_for_user(user=user, request_id=request_id)
+    return _request_out(asked)
+
+
+@router.get(
+    "/subject-access/{request_id}/pdf",
+    response={200: None, **DOWNLOAD_ERRORS},
+    url_name="subject_access_request_pdf",
+    summary="Download a subject access PDF once it is ready",
+    description=(
+        "The PDF as `application/pdf`, audited (`person.subject_access_download`). While it "
+        "is being prepared, if it could not be, or once it has expired, 400 with the reason."
+    ),
     # The status as an int, as ninja keys its own responses: a "200" beside ninja's 200
     # made the document hold the key twice, which Swagger UI refuses to read.
     openapi_extra={
@@ -88,8 +167,13 @@ def subject_access_document(request: HttpRequest, person_id: int) -> Any:
     },
 )
 @access(API_LEAD_OR_AUDITOR)
-def subject_access_pdf_document(request: HttpRequest, person_id: int) -> Any:
-    return _subject_access(request, person_id, "pdf")
+def subject_access_request_pdf(request: HttpRequest, request_id: int) -> Any:
+    user = token_user(request)
+    asked = subject_access_request_get_for_user(user=user, request_id=request_id)
+    prepared = services.subject_access_request_download(
+        user=user, subject_access_request=asked, request=request
+    )
+    return HttpResponse(prepared.body, content_type=prepared.content_type)
 
 
 @router.get(

@@ -24,6 +24,11 @@ which database to use and whether the service sits behind HTTPS:
     SHAREWISE_MAX_BODY_BYTES
                             the largest request body accepted, in bytes (default 1048576,
                             1 MB); a larger one is refused with 413
+    SHAREWISE_REPORTS_MINIMUM_COUNT
+                            the smallest count a partnership administrator's dashboards
+                            show of agencies they do not monitor (default 5): fewer is
+                            shown as "Fewer than 5", the rest rounded to multiples of it;
+                            1 shows every count as it is
 """
 
 from __future__ import annotations
@@ -304,14 +309,18 @@ LOGGING = {
 # (docs/decisions/0004-accounts-allauth-mfa.md).
 
 
+def _whole_number(name: str, default: int, unit: str) -> int:
+    """A setting that must be a whole number of at least 1: refused at start-up, naming
+    the variable and what it held, rather than read as something else."""
+    raw = os.environ.get(name, "").strip() or str(default)
+    value = int(raw) if raw.isdigit() else 0
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be a whole number of {unit}, not {raw!r}")
+    return value
+
+
 def _session_minutes() -> int:
-    raw = os.environ.get("SHAREWISE_SESSION_MINUTES", "").strip() or "30"
-    minutes = int(raw) if raw.isdigit() else 0
-    if minutes < 1:
-        raise ImproperlyConfigured(
-            f"SHAREWISE_SESSION_MINUTES must be a whole number of minutes, not {raw!r}"
-        )
-    return minutes
+    return _whole_number("SHAREWISE_SESSION_MINUTES", 30, "minutes")
 
 
 def _demo_mode() -> bool:
@@ -341,13 +350,7 @@ SHAREWISE_SESSION_MINUTES = _session_minutes()
 
 
 def _max_body_bytes() -> int:
-    raw = os.environ.get("SHAREWISE_MAX_BODY_BYTES", "").strip() or str(1024 * 1024)
-    size = int(raw) if raw.isdigit() else 0
-    if size < 1:
-        raise ImproperlyConfigured(
-            f"SHAREWISE_MAX_BODY_BYTES must be a whole number of bytes, not {raw!r}"
-        )
-    return size
+    return _whole_number("SHAREWISE_MAX_BODY_BYTES", 1024 * 1024, "bytes")
 
 
 # A request body (a form or a JSON document) larger than this is refused with 413 before
@@ -431,6 +434,16 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 }
+
+
+def _reports_minimum_count() -> int:
+    return _whole_number("SHAREWISE_REPORTS_MINIMUM_COUNT", 5, "records, at least 1")
+
+
+# A count of one or two records of one agency in one month can point to a family, so an
+# administrator's dashboards show counts below this as "Fewer than 5" and round the rest
+# (reports/small_numbers.py, docs/reports.md).
+SHAREWISE_REPORTS_MINIMUM_COUNT = _reports_minimum_count()
 
 # The audit chain's head is signed with the server's key every so many entries (and on
 # demand with `sharewise audit checkpoint`), so a rewrite of the whole chain is caught

@@ -65,3 +65,34 @@ def test_the_monitoring_pages_pass_the_csp_and_axe(browser: Any, live_server: An
     assert journey.csp_refusals == []
     assert journey.missing_assets == []
     assert journey.violations == []
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("plain_static")
+def test_an_administrator_sees_small_counts_hidden_and_no_bar_for_them(
+    browser: Any, live_server: Any
+) -> None:
+    from tests.factories import PersonFactory, personas
+
+    people = personas()
+    child = PersonFactory(agency=people.agency_a, created_by=people.practitioner_a)
+    decide(people.practitioner_a, child, moment(1, 10), SHARE_WITHOUT_CONSENT, PUBLIC_TASK)
+    decide(people.practitioner_a, child, moment(1, 12), NOT_SHARE, None)
+    secret = _with_totp(people.admin)
+
+    journey = Journey(browser.new_context().new_page())
+    page = journey.page
+    journey.sign_in(live_server.url, "admin", secret)
+    page.goto(
+        f"{live_server.url}/reports/?agency={people.agency_a.pk}"
+        "&date_from-day=1&date_from-month=1&date_from-year=2026"
+        "&date_to-day=31&date_to-month=1&date_to-year=2026"
+    )
+    journey.audit()
+    table = page.inner_text("#table-decisions-by-outcome")
+    assert "Fewer than 5" in table
+    # Two decisions in January: neither a 2 nor a bar of that height is on the page.
+    assert page.locator("svg[role=img]").count() == 0
+    assert "nought or too small to show" in page.inner_text("#main-content")
+    assert journey.csp_refusals == []
+    assert journey.violations == []

@@ -234,6 +234,24 @@ def test_the_export_writes_formulas_as_text(people: Personas, sign_in: Any) -> N
     assert "'=HYPERLINK(1)" in {row["name"] for row in rows}
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_cell_that_would_start_a_formula_is_escaped(
+    people: Personas, sign_in: Any, start: str
+) -> None:
+    # The agency's name is typed by an administrator and is in every row of the export.
+    name = f"{start}cmd|' /C calc'!A0"
+    people.agency_a.name = name
+    people.agency_a.save()
+    _take_the_course(_client(sign_in, people.practitioner_a), "hmg-2008")
+    export = _client(sign_in, people.manager_a).get(reverse("training:report_csv"))
+    assert export["Content-Disposition"].startswith('attachment; filename="training-')
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    assert rows and {row["agency"] for row in rows} == {"'" + name}
+    # The scores are numbers still, not text.
+    done = next(row for row in rows if row["username"] == "practitioner_a")
+    assert (done["quiz_score"], done["quiz_total"]) == ("20", "20")
+
+
 INLINE = re.compile(r"<style|\sstyle=|<script(?![^>]*\ssrc=)|\son[a-z]+=", re.IGNORECASE)
 
 

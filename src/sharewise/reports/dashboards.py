@@ -5,6 +5,12 @@ A table is built from the selector's few rows with no further query. Months with
 in them are shown as nought over the period chosen, so that a quiet month is seen, not
 skipped; the figures of what stands today (overdue follow-ups, protocols due for review)
 list only the months that have any.
+
+Every count goes through the minimum-count rule of `small_numbers` on its way into a table
+or a chart: for a partnership administrator looking at agencies they do not monitor, a
+count from 1 to 4 is "Fewer than 5" in the table and the CSV and no bar in the chart, and
+the others are rounded; for a manager or an auditor of the agencies counted, nothing
+changes. The rule is applied here, once for the page and the CSV alike.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from sharewise.decisions.models import Article6Basis
 from . import selectors
 from .charts import Series, bar_chart_svg
 from .selectors import ReportScope
+from .small_numbers import ShownCount, count_shown, fewer_than, figure_shown
 
 # The engine's outcomes (the packs' flow.toml), in the order a reader expects.
 OUTCOME_LABELS = {
@@ -44,6 +51,10 @@ class Table:
     caption: str
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    # What the minimum-count rule did to the figures, said under the table ("" if nothing).
+    note: str = ""
+    # Whether any figure is hidden as too small to show.
+    hidden: bool = False
 
     @property
     def numeric(self) -> tuple[bool, ...]:
@@ -120,12 +131,45 @@ def _short(month: dt.date) -> str:
     return f"{month:%b %Y}"
 
 
-def _count(value: int) -> str:
-    return str(value)
+class Counts:
+    """The counts of one table as the scope's reader may see them, remembering whether any
+    was hidden, for the note under the table."""
 
+    def __init__(self, scope: ReportScope) -> None:
+        self.minimum = scope.minimum_count
+        self.hidden = False
 
-def _figure(value: float | None) -> str:
-    return NO_FIGURE if value is None else f"{value:.1f}"
+    def shown(self, count: int) -> ShownCount:
+        one = count_shown(count, minimum=self.minimum)
+        self.hidden = self.hidden or one.hidden
+        return one
+
+    def text(self, count: int) -> str:
+        return self.shown(count).text
+
+    def height(self, count: int) -> float:
+        return self.shown(count).height
+
+    def figure(self, value: float | None, *, based_on: int) -> tuple[str, float | None]:
+        text, height = figure_shown(
+            value, based_on=based_on, minimum=self.minimum, none_text=NO_FIGURE
+        )
+        if value is not None and height is None:
+            self.hidden = True
+        return text, height
+
+    def table(
+        self, caption: str, headers: tuple[str, ...], rows: Sequence[tuple[str, ...]]
+    ) -> Table:
+        minimum = self.minimum
+        note = ""
+        if minimum is not None and minimum > 1:
+            note = (
+                f"Counts from 1 to {minimum - 1} are shown as \u201c{fewer_than(minimum)}\u201d "
+                f"and not drawn; the other counts are rounded to the nearest {minimum}, each "
+                "on its own, so a total may not be the sum of the figures beside it."
+            )
+        return Table(caption, headers, tuple(rows), note=note, hidden=self.hidden)
 
 
 def _by_key(
@@ -141,16 +185,18 @@ def _by_key(
     keys = [k for k in labels if k in always or any(r.key == k for r in rows)]
     keys += sorted({r.key for r in rows} - set(keys))
     months = months_of_period(scope, (r.month for r in rows))
+    shown = Counts(scope)
     table_rows = []
     for month in months:
         values = [counts.get((month, key), 0) for key in keys]
-        table_rows.append((month_label(month), *map(_count, values), _count(sum(values))))
+        table_rows.append((month_label(month), *map(shown.text, values), shown.text(sum(values))))
     headers = (first_header, *(labels.get(k, k) for k in keys), "Total")
     series = tuple(
-        Series(labels.get(k, k), tuple(float(counts.get((m, k), 0)) for m in months)) for k in keys
+        Series(labels.get(k, k), tuple(shown.height(counts.get((m, k), 0)) for m in months))
+        for k in keys
     )
     return Figures(
-        Table(caption, headers, tuple(table_rows)),
+        shown.table(caption, headers, table_rows),
         ChartData(tuple(map(_short, months)), series, value_label),
     )
 
@@ -183,6 +229,7 @@ def _without_consent(scope: ReportScope) -> Figures:
     rows = {r.month: r for r in selectors.decision_totals_by_month(scope=scope)}
     months = months_of_period(scope, rows)
     empty = selectors.DecisionTotals(dt.date.min, 0, 0, 0, 0)
+    shown = Counts(scope)
     table_rows = []
     with_consent, without, not_shared, other = [], [], [], []
     for month in months:
@@ -190,18 +237,20 @@ def _without_consent(scope: ReportScope) -> Figures:
         table_rows.append(
             (
                 month_label(month),
-                _count(row.decided),
-                _count(row.shared),
-                _count(row.shared_without_consent),
-                _count(row.not_shared),
+                shown.text(row.decided),
+                shown.text(row.shared),
+                shown.text(row.shared_without_consent),
+                shown.text(row.not_shared),
             )
         )
-        with_consent.append(float(row.shared - row.shared_without_consent))
-        without.append(float(row.shared_without_consent))
-        not_shared.append(float(row.not_shared))
-        other.append(float(row.decided - row.shared - row.not_shared))
+        # The bars are counts too, the worked-out ones included: a bar one decision high
+        # would tell what the table hides.
+        with_consent.append(shown.height(row.shared - row.shared_without_consent))
+        without.append(shown.height(row.shared_without_consent))
+        not_shared.append(shown.height(row.not_shared))
+        other.append(shown.height(row.decided - row.shared - row.not_shared))
     return Figures(
-        Table(
+        shown.table(
             "Shares without consent and decisions not to share, by month signed",
             (
                 "Month signed",
@@ -210,7 +259,7 @@ def _without_consent(scope: ReportScope) -> Figures:
                 "Shares without consent",
                 "Decisions not to share",
             ),
-            tuple(table_rows),
+            table_rows,
         ),
         ChartData(
             tuple(map(_short, months)),
@@ -235,6 +284,7 @@ def _waits(
     by_month = {r.month: r for r in rows}
     months = months_of_period(scope, by_month)
     scale = 24.0 if in_hours else 1.0
+    shown = Counts(scope)
     table_rows = []
     averages = []
     for month in months:
@@ -243,21 +293,29 @@ def _waits(
             table_rows.append((month_label(month), "0", "0", NO_FIGURE, NO_FIGURE))
             averages.append(0.0)
             continue
-        average = None if row.average_days is None else row.average_days * scale
-        longest = None if row.longest_days is None else row.longest_days * scale
+        # An average or a longest wait of a few requests describes those requests, so it
+        # is hidden when the number answered is.
+        average, average_height = shown.figure(
+            None if row.average_days is None else row.average_days * scale,
+            based_on=row.answered,
+        )
+        longest, _ = shown.figure(
+            None if row.longest_days is None else row.longest_days * scale,
+            based_on=row.answered,
+        )
         table_rows.append(
             (
                 month_label(month),
-                _count(row.arrived),
-                _count(row.answered),
-                _figure(average),
-                _figure(longest),
+                shown.text(row.arrived),
+                shown.text(row.answered),
+                average,
+                longest,
             )
         )
-        averages.append(average or 0.0)
+        averages.append(average_height or 0.0)
     unit = "hours" if in_hours else "days"
     return Figures(
-        Table(caption, headers, tuple(table_rows)),
+        shown.table(caption, headers, table_rows),
         ChartData(
             tuple(map(_short, months)),
             (Series(f"Average time to answer ({unit})", tuple(averages)),),
@@ -300,22 +358,26 @@ def _advice(scope: ReportScope) -> Figures:
 
 
 def _month_totals(
-    rows: Sequence[selectors.MonthTotal], caption: str, headers: tuple[str, str], label: str
+    rows: Sequence[selectors.MonthTotal],
+    scope: ReportScope,
+    caption: str,
+    headers: tuple[str, str],
+    label: str,
 ) -> Figures:
     months = [r.month for r in rows]
+    shown = Counts(scope)
+    table_rows = [(month_label(r.month), shown.text(r.total)) for r in rows]
+    heights = tuple(shown.height(r.total) for r in rows)
     return Figures(
-        Table(caption, headers, tuple((month_label(r.month), _count(r.total)) for r in rows)),
-        ChartData(
-            tuple(map(_short, months)),
-            (Series(label, tuple(float(r.total) for r in rows)),),
-            label,
-        ),
+        shown.table(caption, headers, table_rows),
+        ChartData(tuple(map(_short, months)), (Series(label, heights),), label),
     )
 
 
 def _followups(scope: ReportScope) -> Figures:
     return _month_totals(
         selectors.followups_overdue_by_month_due(scope=scope),
+        scope,
         "Overdue follow-ups today, by the month they fell due",
         ("Month due", "Overdue follow-ups"),
         "Overdue follow-ups",
@@ -325,6 +387,7 @@ def _followups(scope: ReportScope) -> Figures:
 def _protocols(scope: ReportScope) -> Figures:
     return _month_totals(
         selectors.protocols_due_for_review_by_month(scope=scope),
+        scope,
         f"Protocols in force due for review (past their review date or within "
         f"{selectors.REVIEW_WINDOW_DAYS} days), by review month",
         ("Review month", "Protocols due for review"),
@@ -336,20 +399,21 @@ def _disclosures(scope: ReportScope) -> Figures:
     rows = {r.month: r for r in selectors.disclosures_unacknowledged_by_month(scope=scope)}
     months = months_of_period(scope, rows)
     empty = selectors.DisclosuresWaiting(dt.date.min, 0, 0)
-    table_rows = tuple(
+    shown = Counts(scope)
+    table_rows = [
         (
             month_label(m),
-            _count(rows.get(m, empty).unacknowledged),
-            _count(rows.get(m, empty).unread),
+            shown.text(rows.get(m, empty).unacknowledged),
+            shown.text(rows.get(m, empty).unread),
         )
         for m in months
-    )
+    ]
     opened = tuple(
-        float(rows.get(m, empty).unacknowledged - rows.get(m, empty).unread) for m in months
+        shown.height(rows.get(m, empty).unacknowledged - rows.get(m, empty).unread) for m in months
     )
-    unread = tuple(float(rows.get(m, empty).unread) for m in months)
+    unread = tuple(shown.height(rows.get(m, empty).unread) for m in months)
     return Figures(
-        Table(
+        shown.table(
             "Disclosures sent through Sharewise not yet acknowledged by the recipient, by month sent",
             ("Month sent", "Not yet acknowledged", "Of which not yet opened"),
             table_rows,
@@ -437,6 +501,8 @@ def dashboard_shown(dashboard: Dashboard, scope: ReportScope) -> ShownDashboard:
         f"{total_rows} {'month' if total_rows == 1 else 'months'}. "
         "The table that follows gives every figure."
     )
+    if figures.table.note:
+        description += " " + figures.table.note
     svg = bar_chart_svg(
         chart_id=f"chart-{dashboard.slug}",
         title=dashboard.title,

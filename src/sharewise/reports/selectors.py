@@ -22,6 +22,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
@@ -94,6 +95,9 @@ class ReportScope:
     team_id: int | None = None
     date_from: dt.date | None = None
     date_to: dt.date | None = None
+    # The minimum-count rule the tables and charts keep (reports/small_numbers.py): None
+    # for a reader who monitors every agency in the scope, who sees the counts as they are.
+    minimum_count: int | None = None
 
 
 def report_access_for_user(*, user: Any) -> ReportAccess:
@@ -147,7 +151,12 @@ def report_scope(
         raise ServiceError("Choose one of the teams of the agency chosen", field="team")
     if date_from is not None and date_to is not None and date_from > date_to:
         raise ServiceError("The start of the period must be before its end", field="date_from")
-    return ReportScope(agency_ids, today, team_id, date_from, date_to)
+    # Counts of an agency the reader does not monitor (a partnership administrator's) keep
+    # the minimum-count rule; a manager or auditor may open their own agencies' records.
+    minimum_count = (
+        None if agency_ids <= access.monitored_ids else settings.SHAREWISE_REPORTS_MINIMUM_COUNT
+    )
+    return ReportScope(agency_ids, today, team_id, date_from, date_to, minimum_count)
 
 
 def report_users(*, agency_ids: frozenset[int]) -> list[Any]:

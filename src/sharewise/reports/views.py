@@ -8,12 +8,12 @@ and every export is itself recorded in it.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
@@ -29,6 +29,7 @@ from sharewise.audit.views import VERB_LABELS
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.people.selectors import person_get_for_user
 from sharewise.web.access import LEAD_OR_AUDITOR, REPORTS_MONITOR, USER_AUDIT, access
+from sharewise.web.csv_export import csv_response
 from sharewise.web.forms import FormErrors
 
 from . import selectors
@@ -172,6 +173,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         else _default_values(filters),
         "query": request.GET.urlencode(),
         "counts_only": filters.access.counts_only,
+        "minimum_count": settings.SHAREWISE_REPORTS_MINIMUM_COUNT,
     }
     status = 400 if filters.errors else 200
     return render(request, "reports/dashboard.html", context, status=status)
@@ -204,12 +206,8 @@ def dashboard_csv(request: HttpRequest, dashboard_slug: str) -> HttpResponse:
         details={"dashboard": shown.slug, **_scope_details(scope)},
         request=request,
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_csv_name(shown, scope)}"'
-    writer = csv.writer(response)
-    writer.writerow(table.headers)
-    writer.writerows(table.rows)
-    return response
+    # The same cells as the page's table, the minimum-count rule applied alike.
+    return csv_response(filename=_csv_name(shown, scope), header=table.headers, rows=table.rows)
 
 
 def _audit_rows(entries: Any) -> list[dict[str, Any]]:

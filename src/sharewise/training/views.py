@@ -8,7 +8,6 @@ case example from the engine (`guidance.course.case_run`).
 
 from __future__ import annotations
 
-import csv
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -37,6 +36,7 @@ from sharewise.guidance.explain import OUTCOME_WORDS
 from sharewise.guidance.packs import Pack, Paragraph, pack_get
 from sharewise.web import pack_pages
 from sharewise.web.access import SIGNED_IN, TRAINING_MANAGER, TRAINING_OWN, access
+from sharewise.web.csv_export import csv_response
 from sharewise.web.forms import FormErrors, submitted
 
 from . import selectors, services
@@ -363,15 +363,6 @@ def training_report(request: HttpRequest) -> HttpResponse:
     return render(request, "training/report.html", context)
 
 
-# A cell a spreadsheet would read as a formula is written as text (OWASP, CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 REPORT_COLUMNS = (
     "agency",
     "username",
@@ -402,30 +393,29 @@ def training_report_csv(request: HttpRequest) -> HttpResponse:
         request=request,
         details={"agencies": [a.pk for a in agencies], "rows": len(rows), "format": "csv"},
     )
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="training-{day}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(REPORT_COLUMNS)
-    for row in rows:
-        record = row.record
-        writer.writerow(
-            [
-                _cell(value)
-                for value in (
-                    row.agency,
-                    row.username,
-                    row.name,
-                    row.roles,
-                    record.module if record else "",
-                    record.pack_id if record else "",
-                    record.pack_version if record else "",
-                    row.status,
-                    record.started_at.isoformat() if record else "",
-                    record.completed_at.isoformat() if record and record.completed_at else "",
-                    record.quiz_score if record else "",
-                    record.quiz_total if record else "",
-                )
-            ]
-        )
-    return response
+    # A name typed as "=HYPERLINK(...)" is written as text (web.csv_export); scores stay
+    # numbers.
+    return csv_response(
+        filename=f"training-{timezone.localdate().isoformat()}.csv",
+        header=REPORT_COLUMNS,
+        rows=(_report_cells(row) for row in rows),
+    )
+
+
+def _report_cells(row: selectors.ReportRow) -> tuple[object, ...]:
+    """One row of the report as the CSV's cells, in the order of REPORT_COLUMNS."""
+    record = row.record
+    return (
+        row.agency,
+        row.username,
+        row.name,
+        row.roles,
+        record.module if record else "",
+        record.pack_id if record else "",
+        record.pack_version if record else "",
+        row.status,
+        record.started_at.isoformat() if record else "",
+        record.completed_at.isoformat() if record and record.completed_at else "",
+        record.quiz_score if record else "",
+        record.quiz_total if record else "",
+    )

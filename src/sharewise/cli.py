@@ -82,7 +82,7 @@ def cmd_packs(args: argparse.Namespace) -> int:
 def cmd_serve(args: argparse.Namespace) -> int:
     from sharewise.server import serve
 
-    return serve(host=args.host, port=args.port, workers=args.workers)
+    return serve(host=args.host, port=args.port, workers=args.workers, jobs=args.jobs)
 
 
 def cmd_manage(args: argparse.Namespace) -> int:
@@ -143,6 +143,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=None, help="server processes (default: 2)")
+    p.add_argument(
+        "--no-jobs",
+        dest="jobs",
+        action="store_false",
+        help="run no background job worker here (run `sharewise manage db_worker` elsewhere)",
+    )
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("decide", help="facts JSON in, outcome JSON out (decision contract)")

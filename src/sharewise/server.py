@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
@@ -42,9 +43,17 @@ def django_setup() -> None:
     django.setup()
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None) -> int:
+def serve(
+    host: str = "127.0.0.1", port: int = 8000, workers: int | None = None, jobs: bool = True
+) -> int:
     """Bring the database up to date, collect the static files and serve the web app with
-    gunicorn until stopped (Ctrl-C or SIGTERM). Returns the exit status."""
+    gunicorn until stopped (Ctrl-C or SIGTERM). Returns the exit status.
+
+    With `jobs`, a background job worker (`sharewise manage db_worker`) runs beside the
+    web server and stops with it, so that what the web app queues (a subject access PDF,
+    the daily sweeps) is done on a single machine, the demo included, with no second
+    command. Where workers run elsewhere, `--no-jobs` leaves it out (docs/decisions/
+    0011-background-jobs.md)."""
     _use_sharewise_settings()
     # Gunicorn forks its workers from inside run(), so a worker ending unwinds through
     # this function too; only this process, the master, reports that Sharewise stopped.
@@ -67,6 +76,16 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
 
             demo_load_if_empty()
             sign_in_help = demo_sign_in_help(f"http://{url_host}:{port}")
+            if jobs:
+                # The daily sweeps (follow-up reminders, retention reviews due) keep their
+                # own schedule once queued; queued once, however often the server starts.
+                import datetime as dt
+
+                from django.utils import timezone
+
+                from sharewise.followups.tasks import daily_schedule
+
+                daily_schedule(after=timezone.localdate() - dt.timedelta(days=1))
         except DatabaseError as exc:
             print(f"sharewise: cannot prepare the database: {exc}", file=sys.stderr)
             return EXIT_FAILED
@@ -74,13 +93,22 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
         # migrations must not be shared between them.
         connections.close_all()
 
+        job_worker = JobWorker() if jobs else None
+
         def say_where(arbiter: Any) -> None:
-            # Said once the port is bound, so it is never said when the port is taken.
+            # Said once the port is bound, so it is never said when the port is taken; the
+            # job worker likewise starts only once there is a server for it to serve.
+            if job_worker is not None:
+                job_worker.start()
             print(
                 f"Sharewise is serving on http://{url_host}:{port}/ (Ctrl-C stops it)", flush=True
             )
             if sign_in_help:
                 print(sign_in_help, flush=True)
+
+        def stop_job_worker(arbiter: Any) -> None:
+            if job_worker is not None:
+                job_worker.stop()
 
         SharewiseServer(
             {
@@ -99,6 +127,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, workers: int | None = None)
                 # from the first. Nothing here uses it.
                 "control_socket_disable": True,
                 "when_ready": say_where,
+                "on_exit": stop_job_worker,
             },
         ).run()
     except KeyboardInterrupt:
@@ -133,6 +162,50 @@ def manage(arguments: Sequence[str]) -> int:
             return 0
         return exc.code if isinstance(exc.code, int) else EXIT_FAILED
     return 0
+
+
+class JobWorker:
+    """`sharewise manage db_worker` as a child of `sharewise serve`: started when the server
+    is ready, stopped (SIGTERM, then killed if it has not finished its job in time) when the
+    server stops, its log on the server's stderr."""
+
+    # A job in hand (a subject access PDF of hundreds of pages) is given this long to end
+    # before the worker is killed; django-tasks puts a job cut short back in the queue.
+    STOP_TIMEOUT = 30.0
+    # Seconds between looks at an empty queue: jobs here are minutes-scale (a PDF, the
+    # daily sweeps), and SQLite is spared a query a second.
+    INTERVAL = 5
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sharewise.cli",
+                "manage",
+                "db_worker",
+                "--no-reload",
+                "--interval",
+                str(self.INTERVAL),
+            ],
+            stdout=sys.stderr,
+            # Its own process group: Ctrl-C at the terminal reaches the server, which then
+            # stops the worker itself, in order, rather than both at once.
+            start_new_session=True,
+        )
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=self.STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
 
 class AccessLogOnStderr(Logger):  # type: ignore[misc]

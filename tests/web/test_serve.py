@@ -7,6 +7,7 @@ import os
 import shutil
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -21,6 +22,8 @@ from sharewise.guidance.packs import SHIPPED_PACKS_DIR, pack_get
 
 STARTUP_TIMEOUT = 60
 STOP_TIMEOUT = 30
+# The worker waits a moment at start and looks at the queue every few seconds.
+JOB_TIMEOUT = 60
 
 
 def sharewise_command() -> str:
@@ -134,3 +137,81 @@ def test_a_broken_pack_stops_the_app_from_starting(tmp_path: Path) -> None:
     assert proc.returncode != 0
     assert "The policy packs have problems" in proc.stderr
     assert "hmg-2018: flow.toml: nodes.purpose: cites 'nowhere'" in proc.stderr
+
+
+def test_serve_runs_the_background_jobs_and_stops_them(tmp_path: Path) -> None:
+    """The job worker runs beside the server: a job queued from another process is done,
+    the daily sweeps are waiting for the morning, and the worker ends with the server."""
+    port = free_port()
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SHAREWISE_") and k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env["SHAREWISE_DATA_DIR"] = str(tmp_path / "data")
+    stderr_path = tmp_path / "stderr"
+    with stderr_path.open("w") as stderr:
+        process = subprocess.Popen(
+            [sharewise_command(), "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+    database = tmp_path / "data" / "sharewise.sqlite3"
+
+    def tasks() -> list[tuple[str, str]]:
+        with sqlite3.connect(database, timeout=10) as db:
+            rows = db.execute(
+                "SELECT task_path, status FROM django_tasks_database_dbtaskresult"
+            ).fetchall()
+        return sorted((path.rsplit(".", 1)[-1], status) for path, status in rows)
+
+    def children() -> list[int]:
+        path = Path(f"/proc/{process.pid}/task/{process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    try:
+        deadline = time.monotonic() + STARTUP_TIMEOUT
+        while True:
+            assert process.poll() is None, f"serve exited early:\n{stderr_path.read_text()}"
+            try:
+                if fetch(f"http://127.0.0.1:{port}/healthz") == (200, "ok"):
+                    break
+            except (urllib.error.URLError, ConnectionError):
+                pass
+            assert time.monotonic() < deadline, stderr_path.read_text()
+            time.sleep(0.2)
+        # Queued by the server at start, for the morning.
+        assert tasks() == [("sweeps_daily", "READY")]
+        workers = [
+            pid for pid in children() if b"db_worker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+        ]
+        assert len(workers) == 1, children()
+
+        queued = subprocess.run(
+            [sharewise_command(), "manage", "sweeps"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=STARTUP_TIMEOUT,
+            check=True,
+        )
+        assert "are queued" in queued.stdout
+        deadline = time.monotonic() + JOB_TIMEOUT
+        while ("sweeps_daily", "SUCCESSFUL") not in tasks():
+            assert time.monotonic() < deadline, f"{tasks()}\n{stderr_path.read_text()}"
+            time.sleep(0.5)
+        # The one queued for the morning is still waiting.
+        assert ("sweeps_daily", "READY") in tasks()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        returncode = process.wait(timeout=STOP_TIMEOUT)
+    log = stderr_path.read_text()
+    assert returncode == 0, log
+    assert "Traceback" not in log
+    assert log.rstrip().endswith("Sharewise has stopped.")
+    # The worker went with the server.
+    assert (
+        not Path(f"/proc/{workers[0]}").exists()
+        or b"db_worker" not in Path(f"/proc/{workers[0]}/cmdline").read_bytes()
+    )

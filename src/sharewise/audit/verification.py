@@ -69,7 +69,7 @@ def stored_entries(anchors: Sequence[AnchorCheck] = ()) -> Iterator[ChainEntry]:
         )
 
 
-def _stored_columns_sql() -> str:
+def stored_columns_sql() -> str:
     """The entries in id order as `hashed_bytes_from_columns` reads them.
 
     Plain columns, no model instances and no converters: the time as UTC text (SQLite
@@ -108,7 +108,7 @@ def stored_links(anchors: Sequence[AnchorCheck] = ()) -> Iterator[list[ChainLink
         by_id.setdefault(anchor.entry_id, []).append(anchor)
     details_cache: dict[object, str] = {}
     with connection.chunked_cursor() as cursor:
-        cursor.execute(_stored_columns_sql())
+        cursor.execute(stored_columns_sql())
         while rows := cursor.fetchmany(CHUNK_SIZE):
             if by_id:
                 for row in rows:

@@ -48,4 +48,7 @@ def test_a_minimum_that_is_not_a_whole_number_of_at_least_1_is_refused(
 ) -> None:
     result = settings_in(tmp_path, SHAREWISE_REPORTS_MINIMUM_COUNT=configured)
     assert result.returncode != 0
-    assert "SHAREWISE_REPORTS_MINIMUM_COUNT must be a whole number of records, at least 1" in result.stderr
+    assert (
+        "SHAREWISE_REPORTS_MINIMUM_COUNT must be a whole number of records, at least 1"
+        in result.stderr
+    )

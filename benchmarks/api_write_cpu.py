@@ -1,0 +1,158 @@
+"""CPU of one API write, in-process, beside the CPU of the stack's smallest page in the
+same run: where benchmarks/recording.py's gap to a bare insert comes from.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sharewise_scale \\
+        uv run python benchmarks/api_write_cpu.py [--rounds 5] [--decisions 20]
+
+The database must be one benchmarks/generate.py made (its marker is checked); its keys
+are found where generate.py put them. A practitioner of the agency of a person with a
+typical number of decisions gets a new API token, and whole decisions are recorded
+through Django's test client as an integrator records them (the four requests of
+recording.py: start, answers, details, sign), after a warm-up. Baseline in the same run:
+`GET /healthz` through the same client and middleware, the same number of requests.
+
+Prints, best of --rounds, the application process's CPU time per request (time.process_time:
+PostgreSQL's own CPU is not in it) for each, their ratio, and the queries of one decision.
+Each decision recorded here is a real signed decision in that database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from generate import MARKER_TABLE, environment_for  # noqa: E402
+from recording import ANSWERS, DETAILS  # noqa: E402
+
+REQUESTS_PER_DECISION = 4
+
+
+def best_cpu_per_request(rounds: int, requests: int, unit: Callable[[], None], per: int) -> float:
+    """The least application CPU, in milliseconds per request, over `rounds` rounds of
+    `requests` requests made by `unit` (which makes `per` requests a call)."""
+    best = float("inf")
+    for _ in range(rounds):
+        start = time.process_time()
+        for _ in range(requests // per):
+            unit()
+        best = min(best, (time.process_time() - start) / requests * 1000)
+    return best
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--decisions", type=int, default=20, help="decisions a round")
+    args = parser.parse_args()
+    url = os.environ.get("DATABASE_URL", "").strip()
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit("api_write_cpu.py: set DATABASE_URL to a database made by generate.py")
+    os.environ.update(environment_for(url))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "sharewise.settings"
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.db.models import Count
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from sharewise.agencies.models import Membership, Role
+    from sharewise.api.services import api_token_create
+    from sharewise.people.models import Person
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass(%s)", [MARKER_TABLE])
+        marker = cursor.fetchone()
+    if not marker or marker[0] is None:
+        raise SystemExit("api_write_cpu.py: the database was not made by benchmarks/generate.py")
+
+    # A person with a typical history: the median of those with any decision.
+    people = Person.objects.annotate(n=Count("decisions")).filter(n__gt=0).order_by("n", "id")
+    person = people[people.count() // 2]
+    member = (
+        Membership.objects.filter(agency_id=person.agency_id, role=Role.PRACTITIONER)
+        .select_related("user")
+        .first()
+    )
+    if member is None:
+        raise SystemExit("api_write_cpu.py: the person's agency has no practitioner")
+    _, token = api_token_create(user=member.user, name=f"api-write-cpu-{os.getpid()}")
+    client = Client(HTTP_HOST="127.0.0.1")
+    headers = {"Authorization": f"Bearer {token}"}
+
+    def send(method: str, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = getattr(client, method)(
+            "/api/v1" + path, json.dumps(body), content_type="application/json", headers=headers
+        )
+        if response.status_code not in (200, 201):
+            raise SystemExit(
+                f"{method.upper()} {path}: {response.status_code} {response.content!r}"
+            )
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def decision() -> None:
+        made = send(
+            "post",
+            "/decisions",
+            {
+                "person_id": person.pk,
+                "purpose": "Refer concerns about bruising to children's social care",
+                "recipient": "Children's social care",
+                "information": ["bruising seen on 3 November"],
+                "pack": "hmg-2018",
+            },
+        )
+        made = send(
+            "post",
+            f"/decisions/{made['id']}/answers",
+            {"answers": ANSWERS, "revision": made["revision"]},
+        )
+        made = send(
+            "patch",
+            f"/decisions/{made['id']}",
+            {
+                "details": DETAILS,
+                "proportionality": [
+                    {"question": "Is sharing proportionate to the risk?", "answer": "Yes"}
+                ],
+                "revision": made["revision"],
+            },
+        )
+        send("post", f"/decisions/{made['id']}/sign", {"revision": made["revision"]})
+
+    def healthz() -> None:
+        if client.get("/healthz").status_code != 200:
+            raise SystemExit("GET /healthz did not answer 200")
+
+    requests = args.decisions * REQUESTS_PER_DECISION
+    for _ in range(5):  # warm-up: imports, packs, keys, prepared connections
+        decision()
+        healthz()
+    write = best_cpu_per_request(args.rounds, requests, decision, REQUESTS_PER_DECISION)
+    stack = best_cpu_per_request(args.rounds, requests, healthz, 1)
+    with CaptureQueriesContext(connection) as queries:
+        decision()
+    print(
+        f"person {person.pk}; {args.rounds} rounds of {requests} requests each; "
+        "application CPU per request, best round"
+    )
+    print(f"  API write (start, answers, details, sign): {write:7.2f} ms")
+    print(f"  baseline: GET /healthz, same client:       {stack:7.2f} ms")
+    print(f"  write / stack: {write / stack:.1f}x; queries of one decision: {len(queries)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -267,3 +267,26 @@ def test_text_in_any_script_round_trips_through_post_and_get(world, api_as) -> N
     fetched = client.get(f"/decisions/{started.json()['id']}").json()
     assert {name: fetched[name] for name in texts} == texts
     assert {name: started.json()[name] for name in texts} == texts
+
+
+# The token with its user, the user's agencies and roles, the decision locked among those
+# agencies with what the write checks, the save, the three statements that append the audit
+# entry, and the savepoint and its release that the test's transaction makes of the
+# service's. Before, the route read the decision once to check its agency and the service
+# read the roles again: two more on every write (docs/performance.md).
+API_DECISION_WRITE_QUERIES = 9
+
+
+def test_an_api_write_reads_the_decision_and_the_roles_once(
+    world, api_as, django_assert_num_queries
+) -> None:
+    helen, _ = _family(world)
+    client = api_as(world.practitioner_a)
+    decision = _start(client, helen.pk).json()
+    with django_assert_num_queries(API_DECISION_WRITE_QUERIES):
+        response = client.post(
+            f"/decisions/{decision['id']}/answers",
+            {"answers": {"purpose": "yes"}, "revision": decision["revision"]},
+        )
+    assert response.status_code == 200, response.json()
+    assert response.json()["revision"] == decision["revision"] + 1

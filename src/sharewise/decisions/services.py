@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from sharewise.agencies.models import Agency, Role
-from sharewise.agencies.selectors import roles_for_user
+from sharewise.agencies.selectors import agency_ids_for_user, roles_for_user
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.selectors import consent_effective_for_person
@@ -42,17 +42,23 @@ def _require_decider(user: Any, person: Person) -> None:
         raise PermissionDenied("Your role can read decisions but not make them")
 
 
-def _locked(decision_id: int) -> Decision:
+def _locked(decision_id: int, user: Any) -> Decision:
     """The decision, its row locked for the change, with what every write reads of it:
     the person and agency for the role check, and the names the response shows. Loaded
     one by one after the lock, they cost four more queries on every write
-    (benchmarks/recording.py; docs/performance.md)."""
-    return (
-        # Only the decision's row is locked (`of`): the person and the users are read.
-        Decision.objects.select_for_update(of=("self",))
-        .select_related("person__agency", "agency", "created_by", "signed_by")
-        .get(pk=decision_id)
-    )
+    (benchmarks/recording.py; docs/performance.md).
+
+    Only a decision of one of the user's agencies is found (003 3.15): the API sends the
+    id it was given straight here, with no read of its own first."""
+    try:
+        return (
+            # Only the decision's row is locked (`of`): the person and the users are read.
+            Decision.objects.select_for_update(of=("self",))
+            .select_related("person__agency", "agency", "created_by", "signed_by")
+            .get(pk=decision_id, agency_id__in=agency_ids_for_user(user=user))
+        )
+    except Decision.DoesNotExist:
+        raise NotFound("There is no such decision in your agency's records") from None
 
 
 def _require_draft(decision: Decision, revision: int | None) -> None:
@@ -196,7 +202,7 @@ def decision_answer(
 
     A judgement needs its reasons before the decision goes on: the engine follows the
     practitioner's conclusion, and the record must say why (3.41, 3.51)."""
-    decision = _locked(decision.pk)
+    decision = _locked(decision.pk, user)
     _require_decider(user, decision.person)
     _require_draft(decision, revision)
     pack = pack_get(decision.pack_id)
@@ -261,7 +267,7 @@ def decision_details_update(
     revision: int | None = None,
 ) -> Decision:
     """Record the lawful basis, whether the person was told, the advice taken and notes."""
-    decision = _locked(decision.pk)
+    decision = _locked(decision.pk, user)
     _require_decider(user, decision.person)
     _require_draft(decision, revision)
     for name, value in details.items():
@@ -326,7 +332,7 @@ def decision_sign_problems(decision: Decision) -> list[tuple[str, str]]:
 def decision_sign(*, user: Any, decision: Decision, revision: int | None = None) -> Decision:
     """Sign a draft: from now on it is the record and is never edited (corrections are
     new versions)."""
-    decision = _locked(decision.pk)
+    decision = _locked(decision.pk, user)
     _require_decider(user, decision.person)
     _require_draft(decision, revision)
     problems = decision_sign_problems(decision)
@@ -352,7 +358,7 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
 @transaction.atomic
 def decision_correct(*, user: Any, decision: Decision) -> Decision:
     """Start a correction of a signed decision: a new draft version that keeps the old."""
-    decision = _locked(decision.pk)
+    decision = _locked(decision.pk, user)
     _require_decider(user, decision.person)
     if decision.status != Status.SIGNED:
         raise ServiceError(

@@ -117,7 +117,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> Any:
 @access(API_AGENCY_DECIDE)
 def decision_answers(request: HttpRequest, decision_id: int, payload: AnswersIn) -> Any:
     user = token_user(request)
-    decision = decision_for_change(user=user, decision_id=decision_id)
+    decision = decision_for_change(decision_id=decision_id)
     with fields_under("answers", payload.answers):
         return decision_answer(
             user=user,
@@ -142,7 +142,7 @@ def decision_answers(request: HttpRequest, decision_id: int, payload: AnswersIn)
 @access(API_AGENCY_DECIDE)
 def decision_update(request: HttpRequest, decision_id: int, payload: DetailsUpdateIn) -> Any:
     user = token_user(request)
-    decision = decision_for_change(user=user, decision_id=decision_id)
+    decision = decision_for_change(decision_id=decision_id)
     details = payload.details.model_dump(exclude_unset=True) if payload.details else {}
     proportionality = (
         [p.model_dump() for p in payload.proportionality]
@@ -172,7 +172,7 @@ def decision_update(request: HttpRequest, decision_id: int, payload: DetailsUpda
 @access(API_AGENCY_DECIDE)
 def decision_sign_endpoint(request: HttpRequest, decision_id: int, payload: RevisionIn) -> Any:
     user = token_user(request)
-    decision = decision_for_change(user=user, decision_id=decision_id)
+    decision = decision_for_change(decision_id=decision_id)
     try:
         return decision_sign(user=user, decision=decision, revision=payload.revision)
     except ServiceError as exc:
@@ -194,5 +194,5 @@ def decision_sign_endpoint(request: HttpRequest, decision_id: int, payload: Revi
 @access(API_AGENCY_DECIDE)
 def decision_correct_endpoint(request: HttpRequest, decision_id: int) -> Any:
     user = token_user(request)
-    decision = decision_for_change(user=user, decision_id=decision_id)
+    decision = decision_for_change(decision_id=decision_id)
     return Status(201, decision_correct(user=user, decision=decision))

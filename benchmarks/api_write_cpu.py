@@ -2,7 +2,7 @@
 same run: where benchmarks/recording.py's gap to a bare insert comes from.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/sharewise_scale \\
-        uv run python benchmarks/api_write_cpu.py [--rounds 5] [--decisions 20]
+        uv run python benchmarks/api_write_cpu.py [--rounds 5] [--decisions 20] [--profile 40]
 
 The database must be one benchmarks/generate.py made (its marker is checked); its keys
 are found where generate.py put them. A practitioner of the agency of a person with a
@@ -13,14 +13,18 @@ recording.py: start, answers, details, sign), after a warm-up. Baseline in the s
 
 Prints, best of --rounds, the application process's CPU time per request (time.process_time:
 PostgreSQL's own CPU is not in it) for each, their ratio, and the queries of one decision.
-Each decision recorded here is a real signed decision in that database.
+Each decision recorded here is a real signed decision in that database. With --profile N
+it then records one more round under cProfile and prints the N functions with the most
+own time, and the N with the most time below them: where the next fix should look.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import json
 import os
+import pstats
 import sys
 import time
 from collections.abc import Callable
@@ -52,6 +56,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--decisions", type=int, default=20, help="decisions a round")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        default=0,
+        help="also print the N functions with the most own time over one round (cProfile)",
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url.startswith(("postgres://", "postgresql://")):
@@ -151,6 +162,17 @@ def main() -> int:
     print(f"  API write (start, answers, details, sign): {write:7.2f} ms")
     print(f"  baseline: GET /healthz, same client:       {stack:7.2f} ms")
     print(f"  write / stack: {write / stack:.1f}x; queries of one decision: {len(queries)}")
+    if args.profile:
+        # Where a write's CPU goes, for the next fix: timed by the process's CPU clock,
+        # as the figures above are, so waiting on PostgreSQL does not count; own time
+        # first, so the leaves show (SQL compiling, encryption, hashing).
+        profiler = cProfile.Profile(time.process_time)
+        profiler.enable()
+        for _ in range(args.decisions):
+            decision()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(args.profile)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(args.profile)
     return 0
 
 

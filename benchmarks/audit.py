@@ -3,6 +3,7 @@ fast `sharewise audit verify` walks the chain against plain SHA-256 over the sam
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres uv run python benchmarks/audit.py
     uv run python benchmarks/audit.py [--entries 200000] [--threads 16] [--seconds 5]
+        [--workers N]
 
 With DATABASE_URL, a fresh database is created beside the one named (and dropped after),
 so nothing of yours is touched; without it, a SQLite file in a temporary directory.
@@ -20,7 +21,9 @@ chain is verified as `sharewise audit verify` does, and the bytes the core's ref
 canonical form gives for every stored entry (the previous hash followed by the canonical
 form: what the chain's hashes cover) are hashed by hashlib alone, in the same run: the
 floor for any walk that must hash every entry. The target (issue 6) is a verify
-throughput of at least half of that. Best of `--repeat` runs each. Prints figures only.
+throughput of at least half of that. With `--workers N` on PostgreSQL, the walk shared
+between N worker processes (`sharewise audit verify --workers N`) is timed too, in the
+same run. Best of `--repeat` runs each. Prints figures only.
 """
 
 from __future__ import annotations
@@ -250,6 +253,13 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each walk")
     parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="on PostgreSQL, also time `audit verify --workers N` (ranges in N processes)",
+    )
+    parser.add_argument(
         "--reference",
         action="store_true",
         help="also time the reference walk (ORM rows and canonical_bytes: the walk before issue 6)",
@@ -322,6 +332,13 @@ def main() -> None:
         verify_seconds, result = _best(args.repeat, audit_chain_verify)
         assert isinstance(result[0], ChainSummary) and result[0].count == count, result
         timings = [("audit verify", verify_seconds)]
+        workers_seconds = None
+        if args.workers > 1 and connection.vendor == "postgresql":
+            workers_seconds, in_workers = _best(
+                args.repeat, lambda: audit_chain_verify(workers=args.workers)
+            )
+            assert in_workers[0] == result[0], in_workers
+            timings.append((f"audit verify --workers {args.workers}", workers_seconds))
         if args.reference:
             seconds, summary = _best(1, lambda: chain_verify(stored_entries()))
             assert summary == result[0], summary
@@ -362,6 +379,14 @@ def main() -> None:
         ratio = sha256_seconds / verify_seconds
         verdict = "met" if ratio >= TARGET else "not met"
         print(f"verify/sha256 throughput: {ratio:.2f} (target at least {TARGET:.2f}: {verdict})")
+        if workers_seconds is not None:
+            ratio = sha256_seconds / workers_seconds
+            verdict = "met" if ratio >= TARGET else "not met"
+            print(
+                f"verify --workers {args.workers}/sha256 throughput: {ratio:.2f} "
+                f"(target at least {TARGET:.2f}: {verdict}; {os.cpu_count()} cores here, "
+                "shared with the database)"
+            )
         # The best any walk that reads the rows from this database could reach, before it
         # makes or hashes a byte: sha256 alone against reading plus hashing (the two cannot
         # overlap in one process).

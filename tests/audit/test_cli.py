@@ -208,3 +208,23 @@ def test_an_empty_log_has_nothing_to_sign(capsys, key_file) -> None:
     if AuditEntry.objects.exists():
         pytest.skip("entries from earlier set-up")
     assert main(["audit", "checkpoint"]) == 2
+
+
+@pytest.mark.parametrize("text", ["0", "-2", "two", "65"])
+def test_a_number_of_workers_that_is_not_one_is_refused(text, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["audit", "verify", "--workers", text])
+    assert exit_.value.code == 2
+    assert f"'{text}' is not a number of processes" in capsys.readouterr().err
+
+
+def test_workers_on_sqlite_say_the_walk_is_in_one_process(trail, capsys) -> None:
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's answer; tests/audit/test_verify_workers.py runs PostgreSQL's")
+    status = main(["audit", "verify", "--workers", "4"])
+    captured = capsys.readouterr()
+    assert status == 0
+    assert captured.out == f"ok: {len(trail)} entries, head {trail[-1].entry_hash}\n"
+    assert "worker processes need PostgreSQL" in captured.err

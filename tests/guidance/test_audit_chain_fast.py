@@ -7,6 +7,7 @@ fields a stored row reads as, or None; `chain_verify_links` must give exactly th
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +22,10 @@ from sharewise.guidance.audit_chain import (
     ChainBreak,
     ChainEntry,
     ChainLink,
+    ChainRange,
     ChainSummary,
     canonical_bytes,
+    chain_ranges_join,
     chain_verify,
     chain_verify_links,
     entry_hash,
@@ -162,9 +165,8 @@ def _rehash(entry: ChainEntry, previous_hash: str, **changes: object) -> ChainEn
     return ChainEntry(entry.id, previous_hash, digest, fields)
 
 
-def _walk_fast(entries: list[ChainEntry], size: int, fast: bool = True) -> Any:
-    by_id = {entry.id: entry for entry in entries}
-    links: list[ChainLink] = [
+def _links(entries: list[ChainEntry], fast: bool = True) -> list[ChainLink]:
+    return [
         (
             e.id,
             e.previous_hash,
@@ -173,6 +175,11 @@ def _walk_fast(entries: list[ChainEntry], size: int, fast: bool = True) -> Any:
         )
         for e in entries
     ]
+
+
+def _walk_fast(entries: list[ChainEntry], size: int, fast: bool = True) -> Any:
+    by_id = {entry.id: entry for entry in entries}
+    links = _links(entries, fast)
     chunks = [links[i : i + size] for i in range(0, len(links), size)]
     return chain_verify_links(chunks, lambda entry_id: canonical_bytes(by_id[entry_id].fields))
 
@@ -260,3 +267,59 @@ def test_wrong_fast_bytes_are_checked_again_before_an_entry_is_called_changed() 
 
 def test_an_empty_chain_verifies_in_chunks() -> None:
     assert chain_verify_links([[], []], lambda i: b"") == ChainSummary(0, None, GENESIS_HASH)
+
+
+# Ranges walked apart (`sharewise audit verify --workers`): each range follows the stored
+# hash of the entry before it, as a worker reads it, and the join accepts exactly the
+# chains the walk in one piece accepts.
+
+
+def _walk_ranges(entries: list[ChainEntry], cuts: tuple[int, ...]) -> ChainSummary | None:
+    by_id = {entry.id: entry for entry in entries}
+    links = _links(entries)
+    edges = [0, *cuts, len(links)]
+    ranges = []
+    for start, end in itertools.pairwise(edges):
+        follows = links[start - 1][2] if start else GENESIS_HASH
+        result = chain_verify_links(
+            [links[start:end]], lambda entry_id: canonical_bytes(by_id[entry_id].fields), follows
+        )
+        ranges.append(ChainRange(follows, result))
+    return chain_ranges_join(ranges)
+
+
+CUTS = [(), (1,), (3,), (1, 2), (2, 2, 5), (0, 4), (7,), (2, 4, 6)]
+
+
+@pytest.mark.parametrize("kind", CHAINS)
+@pytest.mark.parametrize("index", range(6))
+@pytest.mark.parametrize("cuts", CUTS)
+def test_ranges_walked_apart_join_only_where_the_chain_holds(kind, index, cuts) -> None:
+    entries = CHAINS[kind](index)
+    cuts = tuple(min(cut, len(entries)) for cut in cuts)
+    expected = chain_verify(entries)
+    joined = _walk_ranges(entries, cuts)
+    if isinstance(expected, ChainSummary):
+        assert joined == expected
+    else:
+        # Where it breaks is for the walk in one piece to say; the join only refuses.
+        assert joined is None
+
+
+def test_ranges_that_do_not_meet_edge_to_edge_are_refused() -> None:
+    # Each range holds on its own, but the second does not follow where the first ended:
+    # an entry between them read differently by two workers, or rewritten between reads.
+    entries = _chain(6)
+    links = _links(entries)
+    first = chain_verify_links([links[:3]], lambda _: b"")
+    second = chain_verify_links([links[3:]], lambda _: b"", links[2][2])
+    assert isinstance(first, ChainSummary) and isinstance(second, ChainSummary)
+    assert chain_ranges_join([ChainRange(GENESIS_HASH, first), ChainRange(links[2][2], second)])
+    assert (
+        chain_ranges_join([ChainRange(GENESIS_HASH, first), ChainRange("f" * 64, second)]) is None
+    )
+    assert chain_ranges_join([ChainRange("f" * 64, first), ChainRange(links[2][2], second)]) is None
+
+
+def test_no_ranges_are_the_empty_chain() -> None:
+    assert chain_ranges_join([]) == chain_verify([])

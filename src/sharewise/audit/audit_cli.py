@@ -29,21 +29,45 @@ def add_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
         metavar="FILE",
         help="an exported checkpoint: its entry must still be in the chain, its signature hold",
     )
+    q.add_argument(
+        "--workers",
+        metavar="N",
+        type=_workers,
+        default=1,
+        help="walk ranges of the chain in N processes, on PostgreSQL (default 1; about one a"
+        " free core: each also keeps a database backend busy)",
+    )
     q = audit_sub.add_parser(
         "checkpoint", help="sign the chain's head with the server's key and print it as JSON"
     )
     q.add_argument("--export", metavar="FILE", help="also write the checkpoint JSON to FILE")
 
 
+# More processes than this only queue on the database's cores and its connections.
+MAX_WORKERS = 64
+
+
+def _workers(text: str) -> int:
+    try:
+        workers = int(text)
+    except ValueError:
+        workers = 0
+    if not 1 <= workers <= MAX_WORKERS:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a number of processes: give a whole number from 1 to {MAX_WORKERS}"
+        )
+    return workers
+
+
 def _say(message: str, stream: Any = None) -> None:
     print(message, file=stream or sys.stdout)
 
 
-def _verify(checkpoint_file: str | None) -> int:
+def _verify(checkpoint_file: str | None, workers: int = 1) -> int:
     from sharewise.guidance.audit_chain import ChainBreak
 
     from .checkpoints import checkpoint_signature_problem, server_public_key_text
-    from .verification import AnchorCheck, audit_chain_verify
+    from .verification import AnchorCheck, audit_chain_verify, workers_available
 
     anchors: list[AnchorCheck] = []
     document: dict[str, Any] | None = None
@@ -59,7 +83,9 @@ def _verify(checkpoint_file: str | None) -> int:
             _say(f"sharewise audit: {checkpoint_file} is not an exported checkpoint", sys.stderr)
             return EXIT_BAD_INPUT
         anchors.append(AnchorCheck(document["entry_id"], str(document.get("entry_hash"))))
-    result, checks = audit_chain_verify(anchors)
+    if workers > 1 and (why_not := workers_available()) is not None:
+        _say(f"sharewise audit: {why_not}", sys.stderr)
+    result, checks = audit_chain_verify(anchors, workers=workers)
     if isinstance(result, ChainBreak):
         _say(f"broken: {result.describe()}")
         return EXIT_BROKEN
@@ -145,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         if args.action == "verify":
-            return _verify(args.checkpoint)
+            return _verify(args.checkpoint, args.workers)
         return _checkpoint(args.export)
     except DatabaseError as exc:
         # Most often a database not yet migrated; never a traceback at the terminal.

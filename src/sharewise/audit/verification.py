@@ -1,20 +1,32 @@
 """Walking the stored audit log: fast, through the core's `chain_verify_links`, with the
-reference `chain_verify` (over `stored_entries`) kept as the specification it must match."""
+reference `chain_verify` (over `stored_entries`) kept as the specification it must match.
+
+On PostgreSQL the walk can be shared between worker processes, each over a range of ids
+(`audit_chain_verify(workers=N)`, `sharewise audit verify --workers N`): one process
+reading the chain reaches at most about a sixth of plain SHA-256's throughput, because
+fetching an entry's columns costs several times hashing it (docs/performance.md), and
+the issue 6 target of a half needs the reading spread over cores (ADR 0017)."""
 
 from __future__ import annotations
 
+import multiprocessing
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import pairwise, repeat
 
-from django.db import connection
+from django.db import connection, connections
 
 from sharewise.guidance.audit_chain import (
+    GENESIS_HASH,
     STORED_COLUMNS,
     ChainBreak,
     ChainEntry,
     ChainLink,
+    ChainRange,
     ChainSummary,
     canonical_bytes,
+    chain_ranges_join,
     chain_verify,
     chain_verify_links,
     hashed_bytes_from_columns,
@@ -69,7 +81,7 @@ def stored_entries(anchors: Sequence[AnchorCheck] = ()) -> Iterator[ChainEntry]:
         )
 
 
-def stored_columns_sql() -> str:
+def stored_columns_sql(*, ranged: bool = False) -> str:
     """The entries in id order as `hashed_bytes_from_columns` reads them.
 
     Plain columns, no model instances and no converters: the time as UTC text (SQLite
@@ -90,7 +102,9 @@ def stored_columns_sql() -> str:
     columns = ", ".join(
         at if name == "at" else details if name == "details" else name for name in STORED_COLUMNS
     )
-    return f"SELECT {columns} FROM {table} ORDER BY id"  # noqa: S608
+    # A range (`ranged`) takes two parameters: the ids after which and up to which.
+    where = " WHERE id > %s AND id <= %s" if ranged else ""
+    return f"SELECT {columns} FROM {table}{where} ORDER BY id"  # noqa: S608
 
 
 def _reference_canonical(entry_id: int) -> bytes:
@@ -100,15 +114,21 @@ def _reference_canonical(entry_id: int) -> bytes:
     return canonical_bytes(dict(zip(CHAIN_FIELDS, values, strict=True)))
 
 
-def stored_links(anchors: Sequence[AnchorCheck] = ()) -> Iterator[list[ChainLink]]:
-    """Every entry in id order as links, a chunk at a time, from one streaming query (a
-    server-side cursor on PostgreSQL), noting each anchor's stored hash on the way."""
+def stored_links(
+    anchors: Sequence[AnchorCheck] = (), ids: tuple[int, int] | None = None
+) -> Iterator[list[ChainLink]]:
+    """Every entry in id order as links (or those with ids after `ids[0]` up to `ids[1]`),
+    a chunk at a time, from one streaming query (a server-side cursor on PostgreSQL),
+    noting each anchor's stored hash on the way."""
     by_id: dict[int, list[AnchorCheck]] = {}
     for anchor in anchors:
         by_id.setdefault(anchor.entry_id, []).append(anchor)
     details_cache: dict[object, str] = {}
     with connection.chunked_cursor() as cursor:
-        cursor.execute(stored_columns_sql())
+        if ids is None:
+            cursor.execute(stored_columns_sql())
+        else:
+            cursor.execute(stored_columns_sql(ranged=True), list(ids))
         while rows := cursor.fetchmany(CHUNK_SIZE):
             if by_id:
                 for row in rows:
@@ -117,17 +137,101 @@ def stored_links(anchors: Sequence[AnchorCheck] = ()) -> Iterator[list[ChainLink
             yield hashed_bytes_from_columns(rows, details_cache)
 
 
+# Past the last id any chain will reach: the upper bound of the range that takes the
+# entries appended while the workers walk.
+LAST_ID = 2**63 - 1
+
+
+def workers_available() -> str | None:
+    """Why this database cannot be verified by worker processes, or None if it can."""
+    if connection.vendor != "postgresql":
+        # SQLite's chains are a demo's or a small agency's; its test databases live in
+        # one process's memory, where another process cannot read them.
+        return "worker processes need PostgreSQL; this database is walked in one process"
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return "worker processes need fork(), which this system does not have"
+    if connection.in_atomic_block:
+        # Other connections cannot see what this transaction has not committed.
+        return "worker processes cannot see inside an open transaction"
+    return None
+
+
+def _range_walk(
+    ids: tuple[int, int], anchor_ids: frozenset[int]
+) -> tuple[ChainRange, dict[int, str]]:
+    """Walk the entries with ids after `ids[0]` up to `ids[1]`, from the stored hash of the
+    last entry before them; also the stored hashes of the anchors among them."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT entry_hash FROM {table} WHERE id <= %s ORDER BY id DESC LIMIT 1",  # noqa: S608
+            [ids[0]],
+        )
+        row = cursor.fetchone()
+    follows = GENESIS_HASH if row is None else row[0]
+    anchors = [AnchorCheck(entry_id, "") for entry_id in anchor_ids]
+    result = chain_verify_links(stored_links(anchors, ids), _reference_canonical, follows)
+    found = {a.entry_id: a.found_hash for a in anchors if a.found_hash is not None}
+    return ChainRange(follows, result), found
+
+
+def _range_walk_in_worker(
+    ids: tuple[int, int], anchor_ids: frozenset[int]
+) -> tuple[ChainRange, dict[int, str]]:
+    try:
+        return _range_walk(ids, anchor_ids)
+    finally:
+        # A worker process ends with os._exit, which would drop the connection unclosed.
+        connections.close_all()
+
+
+def _verify_in_workers(checks: list[AnchorCheck], workers: int) -> ChainSummary | None:
+    """The chain's summary from `workers` processes each walking a range of ids, or None
+    if any part does not hold (the caller then walks it in one piece to say where)."""
+    table = connection.ops.quote_name(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id), max(id) FROM {table}")  # noqa: S608
+        low, high = cursor.fetchone()
+    if high is None:
+        return ChainSummary(count=0, head_id=None, head_hash=GENESIS_HASH)
+    # Ranges of equal width in ids: ids come from one sequence, so the gaps rolled-back
+    # appends leave are spread through them and the ranges hold about as many entries.
+    edges = [low - 1 + (high - low + 1) * k // workers for k in range(workers + 1)]
+    ranges = list(pairwise(edges))
+    anchor_ids = frozenset(a.entry_id for a in checks)
+    # Each worker opens its own connection: a forked process must not use the parent's.
+    connections.close_all()
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        parts = list(pool.map(_range_walk_in_worker, ranges, repeat(anchor_ids)))
+    # The entries appended while the workers walked, here: the head was read before the
+    # walk, so it is among the entries the ranges cover.
+    parts.append(_range_walk((high, LAST_ID), anchor_ids))
+    for _, found in parts:
+        for anchor in checks:
+            if anchor.entry_id in found:
+                anchor.found_hash = found[anchor.entry_id]
+    return chain_ranges_join([part for part, _ in parts])
+
+
 def audit_chain_verify(
-    anchors: list[AnchorCheck] | None = None,
+    anchors: list[AnchorCheck] | None = None, workers: int = 1
 ) -> tuple[ChainSummary | ChainBreak, list[AnchorCheck]]:
     """Verify the whole stored chain; also returns the anchors to check, the head first.
 
     The head is read before the walk, so entries appended during it only add to what is
-    walked and the head is always among the entries seen."""
+    walked and the head is always among the entries seen. With `workers` above 1, where
+    `workers_available()`, ranges of the chain are walked in that many processes; if any
+    does not hold, the chain is walked again in one piece, so the break reported is the
+    one the walk in one piece finds, named by the same rules."""
     head = AuditHead.objects.filter(pk=1).first()
     checks = list(anchors or [])
     if head is not None and head.entry_id is not None:
         checks.insert(0, AnchorCheck(head.entry_id, head.entry_hash))
     if connection.vendor not in ("postgresql", "sqlite"):
         return chain_verify(stored_entries(checks)), checks
+    if workers > 1 and workers_available() is None:
+        summary = _verify_in_workers(checks, workers)
+        if summary is not None:
+            return summary, checks
     return chain_verify_links(stored_links(checks), _reference_canonical), checks

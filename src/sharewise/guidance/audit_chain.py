@@ -280,9 +280,14 @@ def _link_break(
 
 
 def chain_verify_links(
-    chunks: Iterable[Sequence[ChainLink]], reference_canonical: Callable[[int], bytes]
+    chunks: Iterable[Sequence[ChainLink]],
+    reference_canonical: Callable[[int], bytes],
+    follows: str = GENESIS_HASH,
 ) -> ChainSummary | ChainBreak:
     """`chain_verify` over links read in chunks: the same first break, or the same summary.
+
+    `follows` is the stored hash the first link must follow: the genesis hash for the whole
+    chain, or the hash of the entry before a range that a worker walks (`chain_ranges_join`).
 
     The loop per entry is one comparison of the link and one SHA-256 of the bytes already
     made. An entry whose bytes are None, or whose hash does not match them, is checked
@@ -291,7 +296,7 @@ def chain_verify_links(
     decide differently. A broken link at the end of a chunk waits for the next chunk, whose
     first entry tells a reordering or an insertion from a removal."""
     sha256 = hashlib.sha256
-    before: str = GENESIS_HASH
+    before: str = follows
     before_that: str | None = None
     previous_id: int | None = None
     count = 0
@@ -334,3 +339,33 @@ def chain_verify_links(
     if carried:
         return _link_break(carried[0], None, before, before_that, previous_id, count)
     return ChainSummary(count=count, head_id=previous_id, head_hash=before)
+
+
+@dataclass(frozen=True)
+class ChainRange:
+    """What a worker found of one range of the chain: the stored hash its first entry had
+    to follow (the last entry before the range, or the genesis hash), and its walk."""
+
+    follows: str
+    result: ChainSummary | ChainBreak
+
+
+def chain_ranges_join(ranges: Sequence[ChainRange]) -> ChainSummary | None:
+    """The whole chain's summary from its ranges walked apart, in id order; None unless
+    every range held and each followed exactly the hash the range before it ended on.
+
+    Each entry's hash and its link to the entry before it are checked in exactly one range,
+    so ranges that all hold and join edge to edge are the chain that `chain_verify` accepts.
+    None says only that something does not hold: which entry and how is for the walk in
+    one piece to say (`chain_verify`'s rules need the entries on both sides of a break, and
+    a range's walk does not see the entry before its first)."""
+    before = GENESIS_HASH
+    head_id: int | None = None
+    count = 0
+    for part in ranges:
+        if not isinstance(part.result, ChainSummary) or part.follows != before:
+            return None
+        count += part.result.count
+        if part.result.head_id is not None:
+            head_id, before = part.result.head_id, part.result.head_hash
+    return ChainSummary(count=count, head_id=head_id, head_hash=before)

@@ -25,16 +25,22 @@ def require(what: str, available: bool, reason: str) -> None:
     pytest.skip(reason)
 
 
+POSTGRES_MISSING = "needs PostgreSQL: set DATABASE_URL to a server (.ci/run uses 127.0.0.1:5432)"
+
+
+def require_postgres() -> None:
+    """Skip the calling test unless its database is PostgreSQL (fail it under CI's
+    SHAREWISE_REQUIRE=postgres); for tests that cannot take the `postgres` fixture, such
+    as those outside the test transaction."""
+    from django.db import connection
+
+    require("postgres", connection.vendor == "postgresql", POSTGRES_MISSING)
+
+
 @pytest.fixture
 def postgres(db: None) -> None:
     """The test database is PostgreSQL (DATABASE_URL is set), or the test skips."""
-    from django.db import connection
-
-    require(
-        "postgres",
-        connection.vendor == "postgresql",
-        "needs PostgreSQL: set DATABASE_URL to a server (.ci/run uses 127.0.0.1:5432)",
-    )
+    require_postgres()
 
 
 def _mfa_mark(client, user) -> None:

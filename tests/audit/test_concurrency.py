@@ -12,7 +12,7 @@ from sharewise.audit.models import AuditEntry
 from sharewise.audit.services import audit_append
 from sharewise.audit.verification import audit_chain_verify
 from sharewise.guidance.audit_chain import ChainSummary
-from tests.conftest import require
+from tests.conftest import require_postgres
 from tests.factories import personas
 
 THREADS = 8
@@ -21,11 +21,7 @@ APPENDS = 15
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_appends_form_one_chain() -> None:
-    require(
-        "postgres",
-        connection.vendor == "postgresql",
-        "needs PostgreSQL: set DATABASE_URL to a server (.ci/run uses 127.0.0.1:5432)",
-    )
+    require_postgres()
     user = personas().practitioner_a
     before = AuditEntry.objects.count()
     barrier = threading.Barrier(THREADS)

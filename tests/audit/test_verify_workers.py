@@ -10,14 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
 
 from sharewise.audit import verification
 from sharewise.audit.models import AuditEntry
 from sharewise.audit.verification import AnchorCheck, audit_chain_verify, workers_available
 from sharewise.cli import main
 from sharewise.guidance.audit_chain import ChainBreak, ChainSummary
-from tests.conftest import require
+from tests.conftest import require_postgres
 from tests.factories import personas
 
 from .journey import helen_signed, sql, triggers_off
@@ -27,11 +26,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def trail() -> Iterator[list[AuditEntry]]:
-    require(
-        "postgres",
-        connection.vendor == "postgresql",
-        "needs PostgreSQL: set DATABASE_URL to a server (.ci/run uses 127.0.0.1:5432)",
-    )
+    require_postgres()
     world = personas()
     helen_signed(world)
     helen_signed(world)

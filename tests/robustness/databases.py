@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import require
+from tests.conftest import POSTGRES_MISSING, require
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -23,11 +23,7 @@ def postgres_server_url() -> str:
     """DATABASE_URL when it names a PostgreSQL server, or the test skips (fails under
     SHAREWISE_REQUIRE=postgres)."""
     url = os.environ.get("DATABASE_URL", "").strip()
-    require(
-        "postgres",
-        url.startswith(("postgres://", "postgresql://")),
-        "needs PostgreSQL: set DATABASE_URL to a server (.ci/run uses 127.0.0.1:5432)",
-    )
+    require("postgres", url.startswith(("postgres://", "postgresql://")), POSTGRES_MISSING)
     return url
 
 

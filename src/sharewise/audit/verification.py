@@ -3,7 +3,7 @@ reference `chain_verify` (over `stored_entries`) kept as the specification it mu
 
 On PostgreSQL the walk can be shared between worker processes, each over a range of ids
 (`audit_chain_verify(workers=N)`, `sharewise audit verify --workers N`): one process
-reading the chain reaches at most about a sixth of plain SHA-256's throughput, because
+reading the chain reaches a sixth of plain SHA-256's throughput at best, because
 fetching an entry's columns costs several times hashing it (docs/performance.md), and
 the issue 6 target of a half needs the reading spread over cores (ADR 0017)."""
 

@@ -151,6 +151,8 @@ TO_LAWFUL_BASIS = {
     "legal_requirement": "none",
     "child_harm": "concern",
     "adult_harm": "none",
+    # Not confidential, so the duty of confidence is settled and the basis is asked next.
+    "confidential": "no",
 }
 
 

@@ -229,6 +229,9 @@ def test_the_duty_to_share_through_the_pages(world, helen, sign_in) -> None:
         "duty_recipient_bound": "yes",
         "duty_relevant": "yes",
         "duty_detriment": "not_more_detrimental",
+        # Asked before the duty's outcome (golden rule 1): bruising on a seven-year-old is
+        # reasonable cause to believe she is at risk, so the adult is not asked about.
+        "child_harm": "reasonable_cause",
         "reasons_not_to_seek_consent": "none",
     }
     url = start["Location"]
@@ -253,6 +256,8 @@ def test_the_duty_to_share_through_the_pages(world, helen, sign_in) -> None:
     assert asked == list(answers)
     outcome = client.get(f"/decisions/{decision.pk}/outcome/").content.decode()
     assert "You must share: the statutory duty to share" in outcome
+    assert "Refer now: follow your safeguarding procedures without delay" in outcome
     decision.refresh_from_db()
     assert (decision.outcome, decision.basis) == ("must_share", "legal_obligation")
+    assert decision.refer_now
     assert decision.reasons["duty_detriment"].startswith("Telling the school")

@@ -138,9 +138,12 @@ def test_packs_diff_runs_one_case_through_every_pack(tmp_path: Path) -> None:
     document = json.loads(shown.stdout)
     by_pack = {p["pack"]: p for p in document["packs"]}
     assert set(by_pack) == {"hmg-2008", "hmg-2018", "hmg-2024", "hmg-2024-duty"}
-    # The detriment exception: the duty does not compel, the 2024 advice shares.
-    assert by_pack["hmg-2024-duty"]["outcome"] == "share"
-    assert by_pack["hmg-2024-duty"]["basis"] == "safeguarding"
+    # The detriment exception (s16LA(3)): the duty does not compel, and the practitioner
+    # is sent for advice rather than told to share on safeguarding grounds what they
+    # judged would harm the child more; the 2024 advice alone shares.
+    assert by_pack["hmg-2024-duty"]["outcome"] == "seek_advice"
+    assert by_pack["hmg-2024"]["outcome"] == "share"
+    assert by_pack["hmg-2024"]["basis"] == "safeguarding"
     assert "duty_detriment" in by_pack["hmg-2024"]["unused"]
     asked = {d["aspect"] for d in document["differences"]}
     assert "question 'duty_detriment'" in asked

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from sharewise.guidance.decide import decide
+from sharewise.guidance.decide import decide, decision_date
 from sharewise.guidance.engine import evaluate
 from sharewise.guidance.errors import FactError
 from sharewise.guidance.packs import pack_get
@@ -93,7 +93,7 @@ def test_same_facts_same_outcome_replay() -> None:
     recorded = decide(HELEN).as_json()
     # Replay from the trace alone, as a stored decision would be replayed years later.
     facts = {step.fact: step.answer for step in decide(HELEN).trace}
-    replayed = evaluate(pack, facts).as_json()
+    replayed = evaluate(pack, facts, day=decision_date(HELEN.get("date"))).as_json()
     assert json.dumps(replayed, sort_keys=True) == json.dumps(recorded, sort_keys=True)
     assert recorded["pack_hash"] == pack.hash and pack.hash.startswith("sha256:")
 

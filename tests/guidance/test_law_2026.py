@@ -82,7 +82,16 @@ def test_a_pack_may_add_answers_to_a_contract_fact_but_never_remove_them(
 
 
 def test_the_detriment_exception_is_a_judgement_needing_reasons() -> None:
-    facts = {"pack": "hmg-2024-duty", "date": "2026-11-23", **BASE, **DUTY}
+    # Harm is asked before any outcome (golden rule 1): answered here, so that what is
+    # left to ask is whether to tell the person.
+    facts = {
+        "pack": "hmg-2024-duty",
+        "date": "2026-11-23",
+        **BASE,
+        **DUTY,
+        "child_harm": "none",
+        "adult_harm": "none",
+    }
     without = decide({**facts, "duty_detriment": "not_more_detrimental"})
     assert without.outcome == "ask"
     assert without.question is not None and without.question["id"] == "reasons_not_to_seek_consent"
@@ -133,6 +142,7 @@ def test_the_recognised_legitimate_interest_only_from_5_february_2026() -> None:
         **BASE,
         "child_harm": "concern",
         "adult_harm": "none",
+        "confidential": "no",
         "lawful_basis": "recognised_legitimate_interest",
         "public_authority": "no",
         "reasons_not_to_seek_consent": [],
@@ -151,6 +161,7 @@ def test_the_recognised_legitimate_interest_asks_whether_a_public_authority() ->
             **BASE,
             "child_harm": "none",
             "adult_harm": "concern",
+            "confidential": "no",
             "lawful_basis": "recognised_legitimate_interest",
         }
     )

@@ -34,6 +34,7 @@ BROKEN = {
     "broken-unsure-unrouted": ("nodes.purpose.next.unsure", "must lead to an outcome"),
     "broken-missing-question": ("nodes.identifiable.fact", "no question in questions.toml"),
     "broken-not-toml": ("flow.toml", "is not valid TOML"),
+    "broken-refer-now-not-assessed": ("interrupts.refer_now", "must say in 'not_assessed'"),
 }
 
 

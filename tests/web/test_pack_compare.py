@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 DUTY_CASE = (
     "purpose=yes&identifiable=yes&legal_requirement=none&duty_sender_bound=yes"
     "&duty_recipient_bound=yes&duty_relevant=yes&duty_detriment=not_more_detrimental"
-    "&reasons_not_to_seek_consent-answered=yes"
+    "&child_harm=none&adult_harm=none&reasons_not_to_seek_consent-answered=yes"
 )
 
 

@@ -31,8 +31,11 @@ def decide(raw: Any, *, pack_id: str | None = None) -> Outcome:
         raise FactError(f"'pack' must be one of: {known}", field=PACK_KEY)
     pack = pack_get(chosen)
     facts, reasons = facts_validate(raw, vocabulary=pack.facts)
-    in_force_check(pack, facts, decision_date(raw.get(DATE_KEY)))
-    return evaluate(pack, facts, reasons)
+    day = decision_date(raw.get(DATE_KEY))
+    in_force_check(pack, facts, day)
+    # The date also tells the outcome whether the pack's guidance had been replaced by
+    # then, which the outcome must say in words (`Outcome.pack_replaced`).
+    return evaluate(pack, facts, reasons, day=day)
 
 
 def decision_date(value: Any) -> dt.date:

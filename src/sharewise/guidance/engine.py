@@ -17,13 +17,23 @@ caller that needs only the outcome, such as `sharewise packs diff`, pays for not
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any, NamedTuple
 
 from .errors import PackError
 from .facts import Answer
-from .packs import INFORM_UNLESS_REASON, LIST_BRANCHES, REASONS_FACT, Interrupt, Node, Pack
+from .packs import (
+    INFORM_UNLESS_REASON,
+    LIST_BRANCHES,
+    REASONS_FACT,
+    REFER_NOW,
+    Interrupt,
+    Node,
+    Pack,
+    pack_replacement_notice,
+)
 
 SHARING = ("share", "must_share")
 
@@ -83,9 +93,15 @@ def branch_key(answer: Answer) -> str:
 class Outcome:
     """The result of `evaluate`, in the vocabulary of the decision contract.
 
-    `outcome`, `basis`, `refer_now` and `inform_subject` are settled by the walk; the rest
-    (trace, citations, question, duties) is derived from the path on first use. Treat an
-    Outcome as immutable: it is the record of a decision.
+    `outcome`, `basis`, `refer_now`, `refer_now_assessed` and `inform_subject` are settled
+    by the walk; the rest (trace, citations, question, duties, notes) is derived from the
+    path on first use. Treat an Outcome as immutable: it is the record of a decision.
+
+    `refer_now_assessed` (docs/contract.md, "Refer now assessed") is true when the refer
+    now interrupt fired, or when every fact it reads was answered (so the answers rule
+    harm out): only then does `refer_now` false mean "no need to refer". Otherwise the
+    outcome carries the pack's `not_assessed` words in `refer_now_note`, so that a record
+    never reads "refer now: no" for a harm nobody was asked about.
     """
 
     def __init__(
@@ -98,6 +114,10 @@ class Outcome:
         inform_subject: str | None,
         reasons_answer: Answer | None,
         reasons: Mapping[str, str],
+        *,
+        asking: str | None = None,
+        refer_now_assessed: bool = False,
+        day: dt.date | None = None,
     ) -> None:
         self._pack = pack
         self.outcome = outcome
@@ -107,10 +127,15 @@ class Outcome:
         self.inform_subject = inform_subject
         self._reasons_answer = reasons_answer
         self._reasons = reasons
+        # The fact an `ask` outcome asks: a question node's, or one an outcome asks before
+        # it can be given (whether to tell the person, or about harm).
+        self._asking = asking
+        self._day = day
         self.refer_now = False
         for interrupt in interrupts:
-            if interrupt.id == "refer_now":
+            if interrupt.id == REFER_NOW:
                 self.refer_now = True
+        self.refer_now_assessed = refer_now_assessed
         self.basis = end.basis if outcome in SHARING else None
 
     # --- identity of the guidance applied ---
@@ -172,10 +197,37 @@ class Outcome:
     def question(self) -> dict[str, Any] | None:
         if self.outcome != "ask":
             return None
-        # Asked either by a question node, or by an outcome that needs to know whether a
-        # reason not to seek consent applies before it can say whether to tell the person.
-        fact = self._end.fact or REASONS_FACT
+        # Asked either by a question node, or by an outcome that needs to know about harm
+        # (an interrupt asked before any outcome) or whether a reason not to seek consent
+        # applies before it can say whether to tell the person.
+        fact = self._asking or self._end.fact or REASONS_FACT
         return question_json(self._pack, self._end, fact)
+
+    # --- what the outcome says about refer now and about the pack ---
+    @cached_property
+    def _refer_now_note(self) -> tuple[str, tuple[str, ...]] | None:
+        if self.refer_now_assessed:
+            return None
+        for interrupt in self._pack.interrupts:
+            if interrupt.id == REFER_NOW and interrupt.not_assessed is not None:
+                return interrupt.not_assessed.text, interrupt.not_assessed.cite
+        return None
+
+    @property
+    def refer_now_note(self) -> str | None:
+        """The pack's words on what to do about a concern of harm, when this outcome was
+        reached without assessing it (`refer_now_assessed` false); None when assessed."""
+        note = self._refer_now_note
+        return note[0] if note else None
+
+    @cached_property
+    def pack_replaced(self) -> str | None:
+        """The sentence saying the pack's guidance had been replaced by the decision's date,
+        or None (also when the outcome was evaluated without a date, as in a walk of every
+        path)."""
+        if self._day is None:
+            return None
+        return pack_replacement_notice(self._pack, self._day)
 
     @cached_property
     def citations(self) -> tuple[str, ...]:
@@ -189,6 +241,11 @@ class Outcome:
             ordered.update(dict.fromkeys(self._end.cite))
         for interrupt in self._interrupts:
             ordered.update(dict.fromkeys(interrupt.cite))
+        note = self._refer_now_note
+        if note is not None:
+            ordered.update(dict.fromkeys(note[1]))
+        if self.pack_replaced is not None:
+            ordered.update(dict.fromkeys(self._pack.replaced_cite))
         if self.outcome in SHARING:
             for duty in self._pack.how_to_share:
                 ordered.update(dict.fromkeys(duty.cite))
@@ -227,6 +284,8 @@ class Outcome:
             "outcome": self.outcome,
             "basis": self.basis,
             "refer_now": self.refer_now,
+            "refer_now_assessed": self.refer_now_assessed,
+            "refer_now_note": self.refer_now_note,
             "inform_subject": self.inform_subject,
             "question": self.question,
             "trace": [step.as_json() for step in self.trace],
@@ -238,28 +297,65 @@ class Outcome:
             "node": self.node,
             "title": self.title,
             "explanation": self.explanation,
+            "pack_replaced": self.pack_replaced,
         }
 
 
 def evaluate(
-    pack: Pack, facts: Mapping[str, Answer], reasons: Mapping[str, str] | None = None
+    pack: Pack,
+    facts: Mapping[str, Answer],
+    reasons: Mapping[str, str] | None = None,
+    *,
+    day: dt.date | None = None,
 ) -> Outcome:
     """Walk `pack`'s flowchart with `facts` (already validated, see `facts_validate`).
 
     `reasons` are the practitioner's recorded reasons for judgements, by fact; they never
     change the outcome, they are reported so the record can show whether they were given.
+    `day` is the date of the decision (`decide` always gives it): the outcome says when the
+    pack's guidance had been replaced by then (`Outcome.pack_replaced`).
     """
     reasons = reasons or {}
     # Interrupts are checked whatever the flow does, from the first step (the flowchart's
     # "follow the relevant procedures without delay").
     interrupts: tuple[Interrupt, ...] = ()
+    assessed = False
     for interrupt in pack.interrupts:
+        fired = False
         for condition in interrupt.when_any:
             if facts.get(condition.fact) in condition.values:
                 interrupts += (interrupt,)
+                fired = True
                 break
+        if interrupt.id == REFER_NOW:
+            # Assessed: it fired, or every fact it reads was answered, so that its not
+            # firing rules harm out rather than leaving it unasked (docs/contract.md).
+            assessed = fired or all(facts.get(c.fact) is not None for c in interrupt.when_any)
     nodes = pack.nodes
     path: list[Step] = []
+
+    def outcome_of(
+        name: str,
+        end: Node,
+        *,
+        asking: str | None = None,
+        told: str | None = None,
+        given: Answer | None = None,
+    ) -> Outcome:
+        return Outcome(
+            pack,
+            name,
+            end,
+            tuple(path),
+            interrupts,
+            told,
+            given,
+            reasons,
+            asking=asking,
+            refer_now_assessed=assessed,
+            day=day,
+        )
+
     # Steps are immutable and a pack has few (node, answer) pairs, so each is built once
     # per process and shared by every outcome that passes through it.
     steps = pack.steps
@@ -270,7 +366,7 @@ def evaluate(
         if node.kind != "outcome":
             answer = facts.get(node.fact)
             if answer is None:
-                return Outcome(pack, "ask", node, tuple(path), interrupts, None, None, reasons)
+                return outcome_of("ask", node, asking=node.fact)
             step = steps.get((node.id, answer))
             if step is None:
                 step = steps[(node.id, answer)] = Step(
@@ -280,16 +376,58 @@ def evaluate(
             key = answer if type(answer) is str else branch_key(answer)
             node = nodes[node.next[key]]
             continue
+        # Harm is asked before any outcome where the pack says so (2024 golden rule 1),
+        # unless the interrupt has already fired.
+        pending = _ask_before_outcome(pack, facts, node, path, interrupts)
+        if pending is not None:
+            return outcome_of("ask", node, asking=pending)
         if node.inform_subject != INFORM_UNLESS_REASON:
-            return Outcome(pack, node.outcome, node, tuple(path), interrupts, None, None, reasons)
+            return outcome_of(node.outcome, node)
         # Sharing without consent: tell the person unless a reason not to seek consent
         # applies (3.9, 3.11, 3.36, 3.48). The contract asks for the reasons first.
         given = facts.get(REASONS_FACT)
         if given is None:
-            return Outcome(pack, "ask", node, tuple(path), interrupts, None, None, reasons)
+            return outcome_of("ask", node, asking=REASONS_FACT)
         told = "no" if given else "yes"
-        return Outcome(pack, node.outcome, node, tuple(path), interrupts, told, given, reasons)
+        return outcome_of(node.outcome, node, told=told, given=given)
     raise PackError(f"The flow of pack {pack.id} does not end (a cycle)", field="flow.toml")
+
+
+def _ask_before_outcome(
+    pack: Pack,
+    facts: Mapping[str, Answer],
+    end: Node,
+    path: list[Step],
+    interrupts: tuple[Interrupt, ...],
+) -> str | None:
+    """The fact to ask before the outcome `end` may be given, or None.
+
+    For each interrupt that is asked before any outcome (`ask_before_outcome`, hmg-2024:
+    harm to a child, then to an adult at risk, 2024 golden rule 1), its facts are taken in
+    order: one the path already asked is not asked or listed again; one answered off the
+    path is added to `path` as a step, so the record shows it; the first unanswered one is
+    asked, unless the interrupt has fired on another answer (refer now is already raised,
+    and nothing the practitioner could add would lower it). Once an answer fires the
+    interrupt, the later facts are not needed.
+    """
+    asked = {step.fact for step in path}
+    for interrupt in pack.interrupts:
+        if not interrupt.ask_before_outcome:
+            continue
+        fired = interrupt in interrupts
+        for condition in interrupt.when_any:
+            answer = facts.get(condition.fact)
+            if condition.fact not in asked:
+                if answer is None:
+                    if fired:
+                        continue
+                    return condition.fact
+                question = pack.questions[condition.fact]
+                path.append(Step(end.id, "question", condition.fact, answer, question.cite))
+                asked.add(condition.fact)
+            if answer in condition.values:
+                break
+    return None
 
 
 def question_json(pack: Pack, node: Node, fact: str) -> dict[str, Any]:

@@ -4,7 +4,9 @@ Checks (docs/packs.md): every node reachable from the start; every branch leads 
 that exists; every answer of every asked fact has a branch (so every path ends in an
 outcome); no cycles; every node, question and outcome cited; every citation resolves to a
 paragraph of the pack's sources; every "Not sure" routed to an outcome that is not
-sharing. Run by CI, by `sharewise packs check` and by the test suite, which keeps
+sharing; every fact an interrupt asks before any outcome has its question; the refer now
+interrupt says what to do when a decision did not assess harm (`not_assessed`); a
+replaced pack names the pack beside it that replaced it, with citations. Run by CI, by `sharewise packs check` and by the test suite, which keeps
 deliberately broken packs as fixtures to prove each check fires.
 """
 
@@ -19,6 +21,7 @@ from .packs import (
     INFORM_UNLESS_REASON,
     LIST_BRANCHES,
     REASONS_FACT,
+    REFER_NOW,
     Pack,
     pack_load,
 )
@@ -167,6 +170,38 @@ def lint(pack: Pack) -> list[Problem]:
                         f"not answers of '{cond.fact}': {sorted(set(cond.values) - set(spec.values))}",
                     )
                 )
+        where = f"pack.toml: interrupts.{interrupt.id}"
+        if interrupt.ask_before_outcome:
+            # The engine asks these facts at an outcome node, so each needs its question.
+            for cond in interrupt.when_any:
+                if cond.fact not in pack.questions:
+                    add(
+                        Problem(
+                            f"{where}.ask_before_outcome",
+                            f"asks '{cond.fact}' before any outcome, but no question in "
+                            "questions.toml asks it",
+                        )
+                    )
+        if interrupt.not_assessed is not None:
+            cited(f"{where}.not_assessed", interrupt.not_assessed.cite)
+        elif interrupt.id == REFER_NOW:
+            # An outcome reached without the harm facts says so in the pack's words
+            # (docs/contract.md, "Refer now assessed"); a pack must have them.
+            add(
+                Problem(
+                    where,
+                    "must say in 'not_assessed' what to do about harm when a decision did "
+                    "not assess it",
+                )
+            )
+    if pack.replaced_by is not None:
+        where = "pack.toml: replaced_by"
+        if (
+            pack.replaced_by == pack.id
+            or not (pack.path.parent / pack.replaced_by / "pack.toml").is_file()
+        ):
+            add(Problem(where, f"'{pack.replaced_by}' is not another pack beside this one"))
+        cited("pack.toml: replaced_cite", pack.replaced_cite)
     for i, duty in enumerate(pack.how_to_share):
         cited(f"pack.toml: how_to_share[{i}]", duty.cite)
     for i, duty in enumerate(pack.record):

@@ -57,6 +57,8 @@ PACK_KINDS = ("national", "overlay", "local")
 INFORM_UNLESS_REASON = "unless_reason_not_to_seek_consent"
 INFORM_RULES = (INFORM_UNLESS_REASON, "not_applicable")
 REASONS_FACT = "reasons_not_to_seek_consent"
+# The interrupt that sets the contract's `refer_now`.
+REFER_NOW = "refer_now"
 # Branch keys of a list fact: the empty list, or any non-empty list.
 LIST_BRANCHES = ("none", "any")
 
@@ -86,13 +88,22 @@ class Condition(NamedTuple):
 
 class Interrupt(NamedTuple):
     """Checked at every step whatever the flow does (the flowchart's "follow the relevant
-    procedures without delay"): it never stops the flow, it only raises a flag."""
+    procedures without delay"): it never stops the flow, it only raises a flag.
+
+    `ask_before_outcome` makes the engine ask every fact the interrupt reads before it
+    gives any outcome, unless the interrupt has already fired: the 2024 advice puts a
+    child's protection first (golden rule 1), so no path of its pack may decide without
+    asking about harm. `not_assessed` is the pack's own words, with citations, shown on an
+    outcome reached without the facts the interrupt reads (what to do about a concern of
+    harm that the decision did not assess)."""
 
     id: str
     title: str
     text: str
     cite: tuple[str, ...]
     when_any: tuple[Condition, ...]
+    ask_before_outcome: bool = False
+    not_assessed: Duty | None = None
 
 
 class Option(NamedTuple):
@@ -207,6 +218,10 @@ class Pack:
         extends: str | None = None,
         applies_in: tuple[str, ...] = (),
         base_path: Path | None = None,
+        replaced_by: str | None = None,
+        replaced_from: dt.date | None = None,
+        replaced_by_title: str = "",
+        replaced_cite: tuple[str, ...] = (),
     ) -> None:
         self.id = id
         self.title = title
@@ -233,6 +248,14 @@ class Pack:
         self.applies_in = applies_in
         # The folder of the pack an overlay extends, whose sources it also cites.
         self.base_path = base_path
+        # A pack whose guidance has been replaced may still be chosen, but every decision
+        # dated on or after `replaced_from` says so (`pack_replacement_notice`).
+        # `replaced_by` is the pack that carries the guidance on; `replaced_by_title`
+        # names the edition that replaced it where that edition is not itself a pack.
+        self.replaced_by = replaced_by
+        self.replaced_from = replaced_from
+        self.replaced_by_title = replaced_by_title
+        self.replaced_cite = replaced_cite
         # The engine's cache of trace steps by (node id, answer); see engine.Outcome.trace.
         self.steps: dict[tuple[str, Any], Any] = {}
 
@@ -269,6 +292,8 @@ class Pack:
             "kind": self.kind,
             "extends": self.extends,
             "applies_in": list(self.applies_in),
+            "replaced_by": self.replaced_by,
+            "replaced_from": self.replaced_from.isoformat() if self.replaced_from else None,
         }
 
 
@@ -376,6 +401,16 @@ def pack_load(path: Path) -> Pack:
         )
 
     in_force = _date(meta.get("in_force_from"), f"{where}: in_force_from")
+    replaced_by = meta.get("replaced_by")
+    replaced_from: dt.date | None = None
+    if replaced_by is not None or meta.get("replaced_from") is not None:
+        _str(replaced_by, f"{where}: replaced_by")
+        replaced_from = _date(meta.get("replaced_from"), f"{where}: replaced_from")
+        if replaced_from <= in_force:
+            raise PackError(
+                f"{where}: replaced_from must be after in_force_from",
+                field=f"{where}: replaced_from",
+            )
 
     nodes = {
         node_id: _node(node_id, raw)
@@ -411,6 +446,10 @@ def pack_load(path: Path) -> Pack:
         extends=extends,
         applies_in=_strs(meta.get("applies_in"), f"{where}: applies_in"),
         base_path=base_path,
+        replaced_by=replaced_by,
+        replaced_from=replaced_from,
+        replaced_by_title=prose(str(meta.get("replaced_by_title", ""))),
+        replaced_cite=_strs(meta.get("replaced_cite"), f"{where}: replaced_cite"),
     )
 
 
@@ -490,6 +529,50 @@ def pack_default_id() -> str:
     if len(defaults) != 1:
         raise PackError(f"Exactly one pack must be the default, found {defaults}", field="pack")
     return defaults[0]
+
+
+def day_words(day: dt.date) -> str:
+    """A date as a reader writes it: "19 April 2024"."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def pack_replacement_notice(pack: Pack, day: dt.date) -> str | None:
+    """The sentence a decision of `day` under `pack` must carry when the guidance had been
+    replaced by then, or None while it was still current.
+
+    A replaced pack may still be chosen (an agency finishing a review under the guidance
+    it began with, say), but the record must not let a reader take it for the guidance in
+    force: hmg-2018 was replaced by the 2024 advice from 19 April 2024 (hmg-2024
+    sources, "about"), and hmg-2008 by the March 2015 advice whose 2018 edition is
+    hmg-2018 (hmg-2008 sources, "replaced"). The chain is followed as far as it had gone
+    on `day`, so the sentence ends with the guidance that was current that day.
+    """
+    if pack.replaced_by is None or pack.replaced_from is None or day < pack.replaced_from:
+        return None
+    parts: list[str] = []
+    seen = {pack.id}
+    current: Pack = pack
+    while (
+        current.replaced_by is not None
+        and current.replaced_from is not None
+        and day >= current.replaced_from
+        and current.replaced_by not in seen
+    ):
+        replacement = pack_get(current.replaced_by)
+        by = current.replaced_by_title or f"{replacement.id} ({replacement.title})"
+        subject = (
+            f"This guidance, {current.id} ({current.title}), was replaced"
+            if not parts
+            else f"{current.id} was in turn replaced"
+        )
+        parts.append(f"{subject} on {day_words(current.replaced_from)} by {by}")
+        seen.add(replacement.id)
+        current = replacement
+    return (
+        "; ".join(parts)
+        + f". This decision is dated {day_words(day)}: it applies guidance that was no "
+        "longer current on that day."
+    )
 
 
 # --- the compiled-pack cache --------------------------------------------------------------
@@ -664,12 +747,26 @@ def _interrupt(index: int, raw: Any) -> Interrupt:
                 values=_strs(cond_t.get("in"), f"{where}.when_any[{j}].in"),
             )
         )
+    ask_first = table.get("ask_before_outcome", False)
+    if not isinstance(ask_first, bool):
+        raise PackError(
+            f"{where}.ask_before_outcome must be true or false", field=f"{where}.ask_before_outcome"
+        )
+    not_assessed: Duty | None = None
+    if "not_assessed" in table:
+        note = _table(table["not_assessed"], f"{where}.not_assessed")
+        not_assessed = Duty(
+            text=prose(_str(note.get("text"), f"{where}.not_assessed.text")),
+            cite=_strs(note.get("cite"), f"{where}.not_assessed.cite"),
+        )
     return Interrupt(
         id=_str(table.get("id"), f"{where}.id"),
         title=_str(table.get("title"), f"{where}.title"),
         text=_str(table.get("text"), f"{where}.text"),
         cite=_strs(table.get("cite"), f"{where}.cite"),
         when_any=tuple(conditions),
+        ask_before_outcome=ask_first,
+        not_assessed=not_assessed,
     )
 
 

@@ -103,6 +103,12 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return run(args)
 
 
+def cmd_decisions(args: argparse.Namespace) -> int:
+    from sharewise.decisions.decisions_cli import run
+
+    return run(args)
+
+
 def cmd_keys(args: argparse.Namespace) -> int:
     from sharewise.crypto.keys_cli import run
 
@@ -172,6 +178,10 @@ def build_parser() -> argparse.ArgumentParser:
     from sharewise.audit.audit_cli import add_parser as add_audit_parser
 
     add_audit_parser(sub, cmd_audit)
+
+    from sharewise.decisions.decisions_cli import add_parser as add_decisions_parser
+
+    add_decisions_parser(sub, cmd_decisions)
 
     from sharewise.crypto.keys_cli import add_parser as add_keys_parser
 

@@ -63,6 +63,8 @@ def test_every_encrypted_column_is_known() -> None:
         "decisions_decision.person_not_told_reason",
         "decisions_decision.advice_given",
         "decisions_decision.notes",
+        # The signed record (issue 16) holds the answers and the practitioner's reasons.
+        "decisions_decision.signed_record",
         "consents_consentrecord.notes",
         "people_competenceassessment.notes",
         "people_capacityassessment.notes",
@@ -124,7 +126,9 @@ def test_rotation_reencrypts_every_value_and_they_stay_readable(helen, keys_file
         for pk in (helen.signed.pk, helen.draft.pk):
             assert raw(table, column, pk).startswith(f"enc:v1:{key.id}:")
     assert raw("consents_consentrecord", "notes", helen.consent.pk).startswith(f"enc:v1:{key.id}:")
-    assert key_usage() == {key.id: 9}
+    # The signed decision's stored record is encrypted too (issue 16).
+    assert counts["decisions_decision.signed_record"] == 1
+    assert key_usage() == {key.id: 10}
     _readable(helen)
     entry = AuditEntry.objects.filter(verb="keys.rotate").get()
     assert entry.details["key"] == key.id
@@ -149,7 +153,7 @@ def test_retiring_is_refused_while_a_value_uses_an_old_key(helen, keys_file) -> 
     (old,) = _key_ids(keys_file)
     # A key added without re-encrypting: every stored value is still under the old one.
     unused = keyring.KEYRING.add()
-    with pytest.raises(ServiceError, match=rf"{old} \(9 values\)"):
+    with pytest.raises(ServiceError, match=rf"{old} \(10 values\)"):
         keys_retire_old()
     assert _key_ids(keys_file) == [old, unused.id]
     key, _ = keys_rotate()
@@ -209,7 +213,7 @@ def test_the_commands_rotate_list_and_retire(helen, keys_file, capsys) -> None:
     assert "decisions_decision.reasons: 2" in out
     assert main(["keys", "list"]) == 0
     out = capsys.readouterr().out
-    assert f"{old}  created" in out and f"{new}  created" in out and "9 values" in out
+    assert f"{old}  created" in out and f"{new}  created" in out and "10 values" in out
     assert main(["keys", "rotate", "--retire-old"]) == 0
     assert old in capsys.readouterr().out
     assert _key_ids(keys_file) == [new]

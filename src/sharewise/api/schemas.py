@@ -17,6 +17,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from sharewise.decisions.models import Decision, Status
+from sharewise.decisions.selectors import decision_record
 from sharewise.decisions.services import decision_evaluate
 from sharewise.guidance.facts import CONTRACT_FACTS
 from sharewise.guidance.packs import pack_default_id, packs_dirs
@@ -344,6 +345,11 @@ class DetailsIn(StrictInput):
         "cannot_reasonably_obtain or would_prejudice_protection",
     )
     person_told: str | None = Field(None, description="yes, not_yet or no (3.9, 3.36)")
+    person_told_confirmed: bool | None = Field(
+        None,
+        description="true to confirm that the person was told although the outcome's "
+        "inform_subject is no; signing is refused without it",
+    )
     person_not_told_reason: str | None = None
     advice_from: str | None = Field(None, description="Who was asked for advice")
     advice_given: str | None = None
@@ -370,6 +376,14 @@ class RevisionIn(StrictInput):
 class ProportionalityOut(Schema):
     question: str
     answer: str
+
+
+def _signed(decision: Decision) -> dict[str, Any]:
+    """The outcome as signed, or {} for a draft or a decision signed before the whole
+    record was kept (whose summary columns are then what was signed)."""
+    if decision.status != Status.SIGNED or decision.signed_record is None:
+        return {}
+    return dict(decision.signed_record["outcome"])
 
 
 class DecisionOut(Schema):
@@ -399,16 +413,26 @@ class DecisionOut(Schema):
     outcome: str
     basis: str | None
     refer_now: bool
+    refer_now_assessed: bool = Field(
+        description="false where the path decided without asking about harm: refer now is "
+        "then not assessed, never no (docs/contract.md)"
+    )
     inform_subject: str | None
     question: dict[str, Any] | None = Field(
         description="For a draft whose outcome is ask: the next fact to answer"
     )
     trace: list[dict[str, Any]]
     citations: list[str]
+    signed_outcome: dict[str, Any] | None = Field(
+        description="For a signed decision: the whole outcome as it was signed (the "
+        "decision contract's outcome object, with the interrupts, duties and words), kept "
+        "when it was signed and never replayed; null for a draft"
+    )
     article6_basis: str
     special_category_condition: str
     paragraph18_reason: str
     person_told: str
+    person_told_confirmed: bool
     person_not_told_reason: str
     advice_from: str
     advice_given: str
@@ -422,14 +446,43 @@ class DecisionOut(Schema):
     def resolve_corrects(obj: Decision) -> int | None:
         return obj.corrects_id
 
+    # A signed decision answers from the record kept when it was signed, a draft from its
+    # summary columns (decisions.selectors.decision_record).
+    @staticmethod
+    def resolve_outcome(obj: Decision) -> str:
+        return str(_signed(obj).get("outcome", obj.outcome))
+
     @staticmethod
     def resolve_basis(obj: Decision) -> str | None:
         # Stored as text, given as the contract gives it: null where there is no basis.
-        return obj.basis or None
+        return _signed(obj).get("basis", obj.basis or None)
+
+    @staticmethod
+    def resolve_refer_now(obj: Decision) -> bool:
+        return bool(_signed(obj).get("refer_now", obj.refer_now))
+
+    @staticmethod
+    def resolve_refer_now_assessed(obj: Decision) -> bool:
+        signed = _signed(obj)
+        if "refer_now_assessed" in signed:
+            return bool(signed["refer_now_assessed"])
+        return bool(decision_record(obj)["outcome"].get("refer_now_assessed", True))
 
     @staticmethod
     def resolve_inform_subject(obj: Decision) -> str | None:
-        return obj.inform_subject or None
+        return _signed(obj).get("inform_subject", obj.inform_subject or None)
+
+    @staticmethod
+    def resolve_trace(obj: Decision) -> list[dict[str, Any]]:
+        return list(_signed(obj).get("trace", obj.trace))
+
+    @staticmethod
+    def resolve_citations(obj: Decision) -> list[str]:
+        return list(_signed(obj).get("citations", obj.citations))
+
+    @staticmethod
+    def resolve_signed_outcome(obj: Decision) -> dict[str, Any] | None:
+        return decision_record(obj)["outcome"] if obj.status == Status.SIGNED else None
 
     @staticmethod
     def resolve_question(obj: Decision) -> dict[str, Any] | None:

@@ -44,6 +44,14 @@ class SpecialCategoryCondition(models.TextChoices):
     NOT_SPECIAL = "not_special", "The information includes no special category data"
     EXPLICIT_CONSENT = "explicit_consent", "Explicit consent: Article 9(2)(a)"
     VITAL_INTERESTS = "vital_interests", "Vital interests: Article 9(2)(c)"
+    HEALTH_OR_SOCIAL_CARE = (
+        "health_or_social_care",
+        "Health or social care: Article 9(2)(h), with DPA 2018 Schedule 1 paragraph 2",
+    )
+    STATUTORY_PURPOSES = (
+        "statutory_purposes",
+        "Statutory and government purposes: DPA 2018 Schedule 1 paragraph 6",
+    )
     LEGAL_CLAIMS = "legal_claims", "Legal claims or courts: Article 9(2)(f)"
     SAFEGUARDING = (
         "safeguarding",
@@ -109,6 +117,13 @@ class Decision(models.Model):
     inform_subject = models.CharField(max_length=10, blank=True)
     trace = models.JSONField(default=list, blank=True)
     citations = models.JSONField(default=list, blank=True)
+    # The record as signed (guidance.record.outcome_record): the engine's whole outcome,
+    # the answers it rests on and the words they were shown in. Every view of a signed
+    # decision is rendered from it, never from a replay under today's pack files; the
+    # columns above are its summary, kept for the queries and indexes that read them.
+    # Encrypted: the judgements in it carry the practitioner's reasons. Null for a draft,
+    # and for a decision signed before it was kept (decisions.selectors.decision_record).
+    signed_record = EncryptedJSONField(null=True, blank=True)
 
     article6_basis = models.CharField(max_length=30, choices=Article6Basis.choices, blank=True)
     special_category_condition = models.CharField(
@@ -118,6 +133,9 @@ class Decision(models.Model):
         max_length=40, choices=Paragraph18Reason.choices, blank=True
     )
     person_told = models.CharField(max_length=10, choices=PersonTold.choices, blank=True)
+    # The practitioner confirmed that the person was told although the guidance said not
+    # to tell them (decisions.services.decision_sign_problems).
+    person_told_confirmed = models.BooleanField(default=False)
     person_not_told_reason = EncryptedTextField(blank=True)
     advice_from = models.CharField(max_length=300, blank=True)
     advice_given = EncryptedTextField(blank=True)

@@ -17,9 +17,14 @@ def _no_fetching(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
     raise ValueError(f"The decision PDF fetches nothing, not even {url}")
 
 
+def decision_pdf_html(context: dict[str, Any]) -> str:
+    """The PDF's page as HTML: what WeasyPrint draws, and what tests read for its words."""
+    return render_to_string("decisions/decision_pdf.html", context)
+
+
 def decision_pdf(context: dict[str, Any]) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string("decisions/decision_pdf.html", context)
+    html = decision_pdf_html(context)
     document: bytes = HTML(string=html, url_fetcher=_no_fetching).write_pdf()
     return document

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +14,9 @@ from sharewise.agencies.selectors import agency_ids_for_user
 from sharewise.common import NotFound
 from sharewise.consents.models import ConsentRecord
 from sharewise.consents.selectors import consents_for_person
+from sharewise.guidance.errors import GuidanceError
+from sharewise.guidance.packs import pack_get
+from sharewise.guidance.record import answers_used, outcome_record, record_differences
 from sharewise.people.models import Person
 
 from .models import Decision
@@ -99,3 +103,77 @@ def chronology_for_person(
     entries += [ChronologyEntry(at=c.given_at, kind="consent", consent=c) for c in consents]
     entries.sort(key=lambda e: e.at, reverse=True)
     return entries if latest is None else entries[: latest + 1]
+
+
+def decision_record(decision: Decision) -> dict[str, Any]:
+    """What a page, PDF, API response or export shows of `decision`
+    (guidance.record.outcome_record): for a signed decision, the record kept when it was
+    signed, never a replay; for a draft, the outcome its answers give now.
+
+    A decision signed before Sharewise kept the whole record has only its summary columns
+    (outcome, basis, refer now, telling the person, trace, citations): those are shown as
+    signed, the words around them are taken from the pack, and the record says it was
+    rebuilt (`"rebuilt": true`)."""
+    from .services import decision_evaluate
+
+    if decision.signed_record is not None:
+        return dict(decision.signed_record)
+    pack = pack_get(decision.pack_id)
+    outcome = decision_evaluate(decision)
+    record = outcome_record(pack, outcome, answers_used(pack, outcome, decision.facts))
+    if decision.is_signed:
+        record["rebuilt"] = True
+        record["outcome"].update(
+            outcome=decision.outcome,
+            basis=decision.basis or None,
+            refer_now=decision.refer_now,
+            inform_subject=decision.inform_subject or None,
+            trace=list(decision.trace),
+            citations=list(decision.citations),
+        )
+    return record
+
+
+def decision_replay(decision: Decision) -> list[str]:
+    """What today's pack files decide differently from the signed record, in words; empty
+    when the decision replays identically under its pack. A check, never what is shown."""
+    from .services import decision_evaluate
+
+    if not decision.is_signed:
+        return []
+    record = decision_record(decision)
+    try:
+        replayed = decision_evaluate(decision)
+    except GuidanceError as exc:
+        return [f"its answers can no longer be replayed: {exc.message}"]
+    return record_differences(record, replayed)
+
+
+def decisions_replay_all(*, batch_size: int = 500) -> Iterator[tuple[Decision, list[str]]]:
+    """Every signed decision of every agency with what its replay finds (`decision_replay`),
+    oldest first. For the operator's check (`sharewise decisions replay`), not for a user:
+    it reads across agencies and shows no content, only ids and the parts that differ."""
+    signed = (
+        Decision.objects.filter(status="signed")
+        .only(
+            "id",
+            "version",
+            "status",
+            "pack_id",
+            "pack_version",
+            "pack_hash",
+            "facts",
+            "reasons",
+            "created_at",
+            "signed_record",
+            "outcome",
+            "basis",
+            "refer_now",
+            "inform_subject",
+            "trace",
+            "citations",
+        )
+        .order_by("id")
+    )
+    for decision in signed.iterator(chunk_size=batch_size):
+        yield decision, decision_replay(decision)

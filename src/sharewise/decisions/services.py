@@ -8,10 +8,12 @@ practitioner's reasons.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
+from django.db.models import BooleanField
 from django.utils import timezone
 
 from sharewise.agencies.models import Agency, Role
@@ -25,9 +27,10 @@ from sharewise.guidance.engine import Outcome
 from sharewise.guidance.errors import GuidanceError
 from sharewise.guidance.facts import facts_validate
 from sharewise.guidance.packs import pack_get
+from sharewise.guidance.record import answers_used, outcome_record
 from sharewise.people.models import Person
 
-from .models import Decision, PersonTold, SpecialCategoryCondition, Status
+from .models import Article6Basis, Decision, PersonTold, SpecialCategoryCondition, Status
 
 DECIDING_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.MANAGER})
 SHARING = ("share", "must_share")
@@ -250,11 +253,98 @@ DETAIL_FIELDS = (
     "special_category_condition",
     "paragraph18_reason",
     "person_told",
+    "person_told_confirmed",
     "person_not_told_reason",
     "advice_from",
     "advice_given",
     "notes",
 )
+
+# The Article 6 basis a sharing outcome's basis usually rests on, offered first on the
+# record form (the practitioner can choose another, within `_details_conflicts`). The
+# conditions that are not Article 6 bases at all (the safeguarding condition of DPA 2018
+# Schedule 1 paragraph 18; the public interest that overrides a duty of confidence, 003
+# 3.38-3.41) sit beside the Article 6 basis a public authority usually relies on, its
+# public task (2024 advice, "lawful basis").
+_ARTICLE6_FOR_BASIS = {
+    "consent": Article6Basis.CONSENT,
+    "legal_obligation": Article6Basis.LEGAL_OBLIGATION,
+    "vital_interests": Article6Basis.VITAL_INTERESTS,
+    "public_task": Article6Basis.PUBLIC_TASK,
+    "recognised_legitimate_interest": Article6Basis.RECOGNISED_LEGITIMATE_INTEREST,
+}
+_PUBLIC_AUTHORITY_USUALLY = ("safeguarding", "public_interest")
+# Consent answers under which consent cannot be the lawful basis (UK GDPR Article 7(3):
+# withdrawn consent no longer counts; refused or never sought consent never did).
+_NO_CONSENT = frozenset({"refused", "withdrawn", "not_sought", "cannot_be_obtained"})
+
+
+def decision_article6_suggested(decision: Decision, outcome: Outcome) -> str:
+    """The Article 6 basis to offer first for `outcome`: the one its basis names, or a
+    public authority's public task where the basis is not an Article 6 basis; "" where the
+    practitioner must choose."""
+    if outcome.outcome not in SHARING or outcome.basis is None:
+        return ""
+    if outcome.outcome == "must_share":
+        return Article6Basis.LEGAL_OBLIGATION
+    if outcome.basis in _ARTICLE6_FOR_BASIS:
+        return _ARTICLE6_FOR_BASIS[outcome.basis]
+    if outcome.basis in _PUBLIC_AUTHORITY_USUALLY and decision.agency.public_authority:
+        return Article6Basis.PUBLIC_TASK
+    return ""
+
+
+def _details_conflicts(decision: Decision, outcome: Outcome) -> list[tuple[str, str]]:
+    """Where the details recorded contradict the outcome they record, as (field, message):
+    the record must not say one thing in its outcome and another in its lawful basis."""
+    problems: list[tuple[str, str]] = []
+    chosen = decision.article6_basis
+    consent = decision.facts.get("consent")
+    if chosen == Article6Basis.CONSENT and (
+        consent in _NO_CONSENT or (outcome.outcome in SHARING and outcome.basis != "consent")
+    ):
+        said = f"consent was {str(consent).replace('_', ' ')}" if consent else "consent"
+        problems.append(
+            (
+                "article6_basis",
+                f"Consent cannot be the lawful basis: your answers say {said}"
+                if consent in _NO_CONSENT
+                else "Consent cannot be the lawful basis: the outcome does not rest on consent",
+            )
+        )
+    if chosen == Article6Basis.RECOGNISED_LEGITIMATE_INTEREST:
+        if decision.agency.public_authority:
+            problems.append(
+                (
+                    "article6_basis",
+                    "The recognised legitimate interest is not open to a public authority "
+                    "performing its tasks (UK GDPR Article 6(1), closing words): choose "
+                    "another lawful basis",
+                )
+            )
+        made = timezone.localdate(decision.created_at or timezone.now())
+        if made < RECOGNISED_LEGITIMATE_INTEREST_FROM:
+            problems.append(
+                (
+                    "article6_basis",
+                    "The recognised legitimate interest is a lawful basis only for decisions "
+                    "made on or after 5 February 2026",
+                )
+            )
+    if outcome.outcome == "must_share" and chosen and chosen != Article6Basis.LEGAL_OBLIGATION:
+        problems.append(
+            (
+                "article6_basis",
+                "You must share because the law requires it, so the lawful basis is a legal "
+                "obligation (Article 6(1)(c))",
+            )
+        )
+    return problems
+
+
+# UK GDPR Article 6(1)(ea), added by the Data (Use and Access) Act 2025 s70, in force from
+# 5 February 2026 (SI 2026/82; hmg-2024 sources "rli-commencement").
+RECOGNISED_LEGITIMATE_INTEREST_FROM = dt.date(2026, 2, 5)
 
 
 @transaction.atomic
@@ -274,6 +364,9 @@ def decision_details_update(
         if name not in DETAIL_FIELDS:
             raise ServiceError(f"'{name}' is not part of a decision's details", field=name)
         field = Decision._meta.get_field(name)
+        if isinstance(field, BooleanField):
+            setattr(decision, name, _yes(value, name))
+            continue
         text = "" if value is None else str(value).strip()
         choices = [c[0] for c in getattr(field, "choices", None) or []]
         if choices and text and text not in choices:
@@ -281,12 +374,29 @@ def decision_details_update(
         setattr(decision, name, text)
     if proportionality is not None:
         decision.proportionality = _proportionality_clean(proportionality)
+    # Refused as soon as it is recorded, so that a draft never holds a lawful basis that
+    # contradicts its own outcome (and checked again at signing, after any later answer).
+    conflicts = _details_conflicts(decision, decision_evaluate(decision))
+    if conflicts:
+        field_name, message = conflicts[0]
+        raise ServiceError(message, field=field_name)
     decision.revision += 1
     decision.save()
     audit_append(
         actor=user, verb="decision.details", obj=decision, details={"fields": sorted(details)}
     )
     return decision
+
+
+def _yes(value: Any, name: str) -> bool:
+    if value in (True, False):
+        return bool(value)
+    text = "" if value is None else str(value).strip().lower()
+    if text in ("", "false", "no", "0", "off"):
+        return False
+    if text in ("true", "yes", "1", "on"):
+        return True
+    raise ServiceError(f"'{value}' is not yes or no", field=name)
 
 
 def decision_sign_problems(decision: Decision) -> list[tuple[str, str]]:
@@ -321,8 +431,25 @@ def decision_sign_problems(decision: Decision) -> list[tuple[str, str]]:
                     "Select why consent was not sought (DPA 2018 Schedule 1 paragraph 18)",
                 )
             )
+        problems += _details_conflicts(decision, outcome)
         if not decision.person_told:
             problems.append(("person_told", "Say whether the person has been or will be told"))
+        if (
+            outcome.inform_subject == "no"
+            and decision.person_told == PersonTold.YES
+            and not decision.person_told_confirmed
+        ):
+            # The guidance's answer is not to tell them (a reason not to seek consent
+            # applies: 3.36, 3.48; 2024 golden rule 2); telling them may have put someone
+            # at risk, so the record must say it was deliberate, not a slip of the radio.
+            problems.append(
+                (
+                    "person_told_confirmed",
+                    "The guidance says not to tell the person, because a reason not to seek "
+                    "consent applies, and you recorded that they have been told. Confirm "
+                    "that they were told, or change your answer",
+                )
+            )
         if decision.person_told == PersonTold.NO and not decision.person_not_told_reason.strip():
             problems.append(("person_not_told_reason", "Enter why the person will not be told"))
     return problems
@@ -341,9 +468,14 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
         raise ServiceError(message, field=field)
     outcome = decision_evaluate(decision)
     _store_outcome(decision, outcome)
-    # The record keeps the answers the outcome rests on, in the order they were asked.
-    used = [step.fact for step in outcome.trace]
-    decision.facts = {fact: decision.facts[fact] for fact in used if fact in decision.facts}
+    pack = pack_get(decision.pack_id)
+    # The record keeps the answers the outcome rests on, in the order they were asked:
+    # those on the trace and those the refer-now interrupt read off the deciding path,
+    # without which a replay would lose the referral (an answer on an abandoned branch is
+    # dropped: it decided nothing).
+    decision.facts = answers_used(pack, outcome, decision.facts)
+    # Kept whole, as the practitioner saw it, and rendered from then on.
+    decision.signed_record = outcome_record(pack, outcome, decision.facts)
     decision.status = Status.SIGNED
     decision.signed_by = user
     decision.signed_at = timezone.now()
@@ -353,6 +485,52 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
         actor=user, verb="decision.sign", obj=decision, details={"outcome": decision.outcome}
     )
     return decision
+
+
+# What a correction takes from the version it corrects: every field of a decision is in
+# exactly one of these two, and tests/decisions/test_correct.py fails when a field is added
+# to the model without saying which. A correction starts as the signed version stood, so
+# that the practitioner changes only what was wrong and nothing is lost on the way
+# (`pack_reason` once was).
+CORRECTION_COPIES = (
+    "agency",
+    "person",
+    "purpose",
+    "recipient",
+    "information",
+    "pack_id",
+    "pack_version",
+    "pack_hash",
+    "pack_reason",
+    "facts",
+    "reasons",
+    "proportionality",
+    "consent_source",
+    "outcome",
+    "basis",
+    "refer_now",
+    "inform_subject",
+    "trace",
+    "citations",
+    *DETAIL_FIELDS,
+)
+# Not copied, each for a reason: the correction is a new row (id), a new draft that is its
+# own version of the one it corrects (status, version, corrects, revision), started by
+# whoever corrects it (created_by, created_at, updated_at), and not signed until they sign
+# it (signed_by, signed_at, and signed_record, which signing writes anew).
+CORRECTION_RESETS = (
+    "id",
+    "status",
+    "version",
+    "corrects",
+    "revision",
+    "created_by",
+    "created_at",
+    "updated_at",
+    "signed_by",
+    "signed_at",
+    "signed_record",
+)
 
 
 @transaction.atomic
@@ -369,25 +547,7 @@ def decision_correct(*, user: Any, decision: Decision) -> Decision:
             "This decision has already been corrected: correct the latest version", field="status"
         )
     copy = Decision.objects.create(
-        agency=decision.agency,
-        person=decision.person,
-        purpose=decision.purpose,
-        recipient=decision.recipient,
-        information=decision.information,
-        pack_id=decision.pack_id,
-        pack_version=decision.pack_version,
-        pack_hash=decision.pack_hash,
-        facts=decision.facts,
-        reasons=decision.reasons,
-        proportionality=decision.proportionality,
-        consent_source=decision.consent_source,
-        outcome=decision.outcome,
-        basis=decision.basis,
-        refer_now=decision.refer_now,
-        inform_subject=decision.inform_subject,
-        trace=decision.trace,
-        citations=decision.citations,
-        **{name: getattr(decision, name) for name in DETAIL_FIELDS},
+        **{name: getattr(decision, name) for name in CORRECTION_COPIES},
         version=decision.version + 1,
         corrects=decision,
         created_by=user,

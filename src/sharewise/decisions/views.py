@@ -23,6 +23,7 @@ from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.guidance.choice import pack_in_force
 from sharewise.guidance.engine import Outcome, question_json
 from sharewise.guidance.packs import Pack, pack_get, packs_all
+from sharewise.guidance.record import answer_words, answers_used, outcome_record, question_words
 from sharewise.people.selectors import person_get_for_user
 from sharewise.web import pack_pages
 from sharewise.web.access import AGENCY_DECIDE, AGENCY_READ, access
@@ -36,7 +37,7 @@ from .models import (
     PersonTold,
     SpecialCategoryCondition,
 )
-from .selectors import decision_get_for_user
+from .selectors import decision_get_for_user, decision_record, decision_replay
 
 
 def _decision_or_404(request: HttpRequest, decision_id: int) -> Decision:
@@ -56,14 +57,6 @@ def _next_page(decision: Decision, outcome: Outcome | None = None) -> str:
     if outcome.outcome == "ask" and outcome.question is not None:
         return reverse("decisions:question", args=[decision.pk, outcome.question["id"]])
     return reverse("decisions:check", args=[decision.pk])
-
-
-def _answer_label(pack: Pack, fact: str, answer: Any) -> str:
-    question = pack.questions.get(fact)
-    labels = {o.value: o.label for o in question.options} if question else {}
-    if isinstance(answer, list | tuple):
-        return "; ".join(labels.get(str(a), str(a)) for a in answer) or "None of these"
-    return labels.get(answer, str(answer))
 
 
 @access(AGENCY_DECIDE)
@@ -202,21 +195,39 @@ def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
     return render(request, "decisions/question.html", context, status=400 if errors else 200)
 
 
-def _answers(pack: Pack, decision: Decision, outcome: Outcome) -> list[dict[str, Any]]:
+def _draft_record(pack: Pack, decision: Decision, outcome: Outcome) -> dict[str, Any]:
+    """A draft's outcome in the shape of a signed record, so that one set of templates
+    shows both (guidance.record.outcome_record)."""
+    return outcome_record(pack, outcome, answers_used(pack, outcome, decision.facts))
+
+
+def _answers(pack: Pack, decision: Decision, record: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every answer the record rests on, in the words it was asked and answered in: the
+    trace in order, then any answer the refer-now interrupt read off the deciding path."""
     from_records = (decision.consent_source or {}).get("facts", {})
-    return [
-        {
-            "fact": step.fact,
-            "question": pack.questions[step.fact].text,
-            "answer": _answer_label(pack, step.fact, step.answer),
-            "kind": step.kind,
-            "cite": step.cite,
-            "reasons": decision.reasons.get(step.fact, ""),
-            "from_records": step.fact in from_records
-            and from_records[step.fact] == decision.facts.get(step.fact),
+    shown = record.get("words", {})
+
+    def row(fact: str, answer: Any, kind: str, cite: list[str]) -> dict[str, Any]:
+        said = shown.get(fact, {})
+        return {
+            "fact": fact,
+            "question": said.get("question") or question_words(pack, fact),
+            "answer": said.get("answer") or answer_words(pack, fact, answer),
+            "kind": kind,
+            "cite": cite,
+            "reasons": decision.reasons.get(fact, ""),
+            "from_records": fact in from_records and from_records[fact] == answer,
         }
-        for step in outcome.trace
+
+    trace = record["outcome"]["trace"]
+    rows = [row(s["question"], s["answer"], s.get("kind", "question"), s["cite"]) for s in trace]
+    on_path = {s["question"] for s in trace}
+    rows += [
+        row(fact, answer, "interrupt", [])
+        for fact, answer in record.get("answers", {}).items()
+        if fact not in on_path
     ]
+    return rows
 
 
 @access(AGENCY_READ)
@@ -235,11 +246,12 @@ def check(request: HttpRequest, decision_id: int) -> HttpResponse:
         request=request,
         details={"page": "check"},
     )
+    record = _draft_record(pack, decision, outcome)
     context = {
         "decision": decision,
         "pack": pack,
-        "outcome": outcome,
-        "answers": _answers(pack, decision, outcome),
+        "outcome": record["outcome"],
+        "answers": _answers(pack, decision, record),
         "next_url": _next_page(decision, outcome)
         if outcome.outcome == "ask"
         else reverse("decisions:outcome", args=[decision.pk]),
@@ -302,10 +314,16 @@ def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     values: dict[str, Any] = {name: getattr(decision, name) for name in services.DETAIL_FIELDS}
     if request.method == "POST":
         values.update({name: request.POST.get(name, "") for name in services.DETAIL_FIELDS})
+    elif not values["article6_basis"]:
+        # The lawful basis the engine's basis rests on, offered first (the practitioner may
+        # choose another that does not contradict the outcome).
+        values["article6_basis"] = services.decision_article6_suggested(decision, outcome)
+    record = _draft_record(pack, decision, outcome)
     context = {
         "decision": decision,
         "pack": pack,
-        "outcome": outcome,
+        "outcome": record["outcome"],
+        "answers": _answers(pack, decision, record),
         "sharing": outcome.outcome in services.SHARING,
         "paragraphs": _paragraphs(pack, outcome.citations),
         "errors": errors,
@@ -316,15 +334,18 @@ def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 
 def _record_context(request: HttpRequest, decision: Decision) -> dict[str, Any]:
+    """The record page and the PDF: a signed decision as it was signed (never replayed),
+    with the replay check beside it; a draft as its answers stand."""
     pack = pack_get(decision.pack_id)
-    outcome = services.decision_evaluate(decision)
+    record = decision_record(decision)
     return {
         "decision": decision,
         "pack": pack,
-        "pack_changed": pack.hash != decision.pack_hash,
-        "outcome": outcome,
-        "answers": _answers(pack, decision, outcome),
-        "paragraphs": _paragraphs(pack, decision.citations),
+        "record": record,
+        "outcome": record["outcome"],
+        "answers": _answers(pack, decision, record),
+        "replay_differences": decision_replay(decision) if decision.is_signed else [],
+        "paragraphs": _paragraphs(pack, record["outcome"]["citations"]),
         "corrected_by": getattr(decision, "corrected_by", None) if decision.is_signed else None,
         # The answers only, never the reasons or anything naming the person.
         "compare_url": pack_pages.compare_url(decision.facts),

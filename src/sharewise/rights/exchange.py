@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from sharewise.common import ServiceError
 from sharewise.decisions.models import Decision
+from sharewise.decisions.selectors import decision_record
 from sharewise.guidance.engine import Outcome
 
 FORMAT = "sharewise.decision"
@@ -54,6 +55,7 @@ def _iso(value: dt.datetime | None) -> str | None:
 
 def decision_document(decision: Decision) -> dict[str, Any]:
     """The exchange document of a signed decision."""
+    signed = decision_record(decision)["outcome"]
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -72,20 +74,23 @@ def decision_document(decision: Decision) -> dict[str, Any]:
         "facts": dict(decision.facts),
         "reasons": {k: v for k, v in decision.reasons.items() if isinstance(v, str)},
         "proportionality": list(decision.proportionality),
+        # What was signed, from the record kept at signing (decisions.selectors
+        # .decision_record), never a replay under this Sharewise's pack files.
         "outcome": outcome_part(
-            outcome=decision.outcome,
-            basis=decision.basis or None,
-            refer_now=decision.refer_now,
-            inform_subject=decision.inform_subject or None,
+            outcome=signed["outcome"],
+            basis=signed["basis"],
+            refer_now=signed["refer_now"],
+            inform_subject=signed["inform_subject"],
         ),
-        "trace": list(decision.trace),
-        "citations": list(decision.citations),
+        "trace": list(signed["trace"]),
+        "citations": list(signed["citations"]),
         "lawful_basis": {
             "article6_basis": decision.article6_basis,
             "special_category_condition": decision.special_category_condition,
             "paragraph18_reason": decision.paragraph18_reason,
         },
         "person_told": decision.person_told,
+        "person_told_confirmed": decision.person_told_confirmed,
         "person_not_told_reason": decision.person_not_told_reason,
         "advice_from": decision.advice_from,
         "advice_given": decision.advice_given,
@@ -138,7 +143,7 @@ class DecisionDocument:
     facts: dict[str, Any]
     reasons: dict[str, str]
     proportionality: list[dict[str, str]]
-    details: dict[str, str]
+    details: dict[str, Any]
     notes: str
     started_at: dt.datetime | None
     signed_at: dt.datetime | None
@@ -215,7 +220,13 @@ def document_read(raw: Any) -> DecisionDocument:
     if signed_at is None:
         raise _refuse("only a signed decision is exchanged, and 'signed_at' is missing")
     lawful_basis = raw["lawful_basis"]
-    details = {name: _text(lawful_basis if name in lawful_basis else raw, name) for name in DETAILS}
+    details: dict[str, Any] = {
+        name: _text(lawful_basis if name in lawful_basis else raw, name) for name in DETAILS
+    }
+    confirmed = raw.get("person_told_confirmed", False)
+    if not isinstance(confirmed, bool):
+        raise _refuse("'person_told_confirmed' must be true or false")
+    details["person_told_confirmed"] = confirmed
     return DecisionDocument(
         raw=raw,
         agency_name=_text(raw["agency"], "name", required=True),

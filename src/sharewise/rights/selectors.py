@@ -27,7 +27,7 @@ from sharewise.audit.models import AuditEntry, Outcome
 from sharewise.common import NotFound, PermissionDenied
 from sharewise.consents.selectors import consents_for_person
 from sharewise.decisions.models import Decision
-from sharewise.decisions.selectors import decisions_for_person
+from sharewise.decisions.selectors import decision_record, decisions_for_person
 from sharewise.disclosures.identities import Protected, identities_withhold
 from sharewise.disclosures.selectors import (
     disclosure_items,
@@ -40,6 +40,7 @@ from sharewise.followups.selectors import (
     meeting_get_for_user,
     meetings_for_person,
 )
+from sharewise.guidance.words import basis_words, refer_now_words
 from sharewise.people.models import Person
 from sharewise.requests.selectors import requests_incoming_for_user
 
@@ -207,6 +208,7 @@ def _consents(user: Any, person: Person) -> list[dict[str, Any]]:
 
 
 def _decision(d: Decision, imported: ImportedDecision | None) -> dict[str, Any]:
+    record = decision_record(d)["outcome"]
     return {
         "id": d.pk,
         "version": d.version,
@@ -220,18 +222,23 @@ def _decision(d: Decision, imported: ImportedDecision | None) -> dict[str, Any]:
         "answers": dict(d.facts),
         "reasons": dict(d.reasons),
         "proportionality": list(d.proportionality),
-        "outcome": d.outcome,
-        "basis": d.basis,
-        "refer_now": d.refer_now,
-        "inform_subject": d.inform_subject,
-        "trace": list(d.trace),
-        "citations": list(d.citations),
+        # As signed (decisions.selectors.decision_record), in words where a person reads it.
+        "outcome": record["outcome"],
+        "outcome_in_words": record["title"],
+        "basis": record["basis"] or "",
+        "basis_in_words": basis_words(record["basis"]),
+        "refer_now": record["refer_now"],
+        "refer_now_in_words": refer_now_words(record),
+        "inform_subject": record["inform_subject"] or "",
+        "trace": list(record["trace"]),
+        "citations": list(record["citations"]),
         "article6_basis": d.get_article6_basis_display() if d.article6_basis else "",
         "special_category_condition": (
             d.get_special_category_condition_display() if d.special_category_condition else ""
         ),
         "paragraph18_reason": (d.get_paragraph18_reason_display() if d.paragraph18_reason else ""),
         "person_told": d.get_person_told_display() if d.person_told else "",
+        "person_told_confirmed": d.person_told_confirmed,
         "person_not_told_reason": d.person_not_told_reason,
         "advice_from": d.advice_from,
         "advice_given": d.advice_given,

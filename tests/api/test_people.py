@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from sharewise.agencies.models import Membership, Role
 from sharewise.consents.services import consent_record
 from sharewise.guidance.consent import COMPETENCE_CRITERIA
 from sharewise.people.services import competence_assess, person_create, relationship_add
@@ -214,3 +215,15 @@ def test_a_proposed_share_is_checked_against_the_scope_of_consent(world, api_as)
     ).json()["effective"]
     assert elsewhere["consent_covers"] == "no"
     assert [gap["part"] for gap in elsewhere["not_covered"]] == ["recipients"]
+
+
+def test_a_relative_only_another_agency_holds_is_not_shown(world, api_as) -> None:
+    # The same selector as the person page and subject access (003 3.15; issue 16).
+    both = world.practitioner_b
+    Membership.objects.create(user=both, agency=world.agency_a, role=Role.PRACTITIONER)
+    child = PersonFactory(agency=world.agency_a, created_by=both)
+    father = PersonFactory(agency=world.agency_b, given_name="Secretfather", created_by=both)
+    relationship_add(user=both, person=child, relative=father, kind="parent", party="father")
+    assert api_as(world.practitioner_a).get(f"/people/{child.pk}").json()["relationships"] == []
+    shown = api_as(both).get(f"/people/{child.pk}").json()["relationships"]
+    assert [r["person_id"] for r in shown] == [father.pk]

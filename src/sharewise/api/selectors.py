@@ -11,13 +11,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 
-from sharewise.agencies.selectors import agency_ids_for_user
 from sharewise.consents.models import ConsentRecord
 from sharewise.consents.selectors import consent_effective_for_person, consents_for_person
-from sharewise.people.models import Person, Relationship
-from sharewise.people.selectors import person_get_for_user
+from sharewise.people.models import Person
+from sharewise.people.selectors import person_get_for_user, relationships_for_user
 
 
 def person_detail_for_user(*, user: Any, person_id: int) -> Person:
@@ -28,25 +27,10 @@ def person_detail_for_user(*, user: Any, person_id: int) -> Person:
     a link recorded by someone working in two agencies must not reveal to a colleague in
     one of them that the other agency holds a record (3.15)."""
     person = person_get_for_user(user=user, person_id=person_id)
-    visible = agency_ids_for_user(user=user)
-    prefetch_related_objects(
-        [person],
-        "aliases",
-        Prefetch(
-            "relationships",
-            queryset=Relationship.objects.filter(relative__agency_id__in=visible)
-            .select_related("relative")
-            .order_by("kind", "id"),
-            to_attr="visible_relationships",
-        ),
-        Prefetch(
-            "relatives_of",
-            queryset=Relationship.objects.filter(person__agency_id__in=visible)
-            .select_related("person")
-            .order_by("kind", "id"),
-            to_attr="visible_relative_of",
-        ),
-    )
+    prefetch_related_objects([person], "aliases")
+    relatives, relative_of = relationships_for_user(user=user, person=person)
+    person.visible_relationships = relatives  # type: ignore[attr-defined]
+    person.visible_relative_of = relative_of  # type: ignore[attr-defined]
     return person
 
 

@@ -30,7 +30,7 @@ from sharewise.web.access import AGENCY_DECIDE, AGENCY_MEMBER, AGENCY_READ, SIGN
 from sharewise.web.forms import FormErrors, date_from_parts, lines, submitted, text
 
 from .models import Person
-from .selectors import person_get_for_user, person_list_for_user
+from .selectors import person_get_for_user, person_list_for_user, relationships_for_user
 from .services import capacity_assess, competence_assess, person_create
 
 
@@ -124,7 +124,7 @@ def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
         "person": person,
         "show_record_views": user_sees_record_views(user=request.user, person=person),
         "aliases": list(person.aliases.all()),
-        "relationships": list(person.relationships.select_related("relative")),
+        "relationships": relationships_for_user(user=request.user, person=person)[0],
         "chronology": _chronology_rows(entries[:CHRONOLOGY_FIRST_PAGE] if more else entries),
         "chronology_more": more,
         "effective_consent": effective,

@@ -42,6 +42,7 @@ from sharewise.followups.selectors import (
 )
 from sharewise.guidance.words import basis_words, refer_now_words
 from sharewise.people.models import Person
+from sharewise.people.selectors import relationships_for_user
 from sharewise.requests.selectors import requests_incoming_for_user
 
 from .models import ImportedDecision, SubjectAccessRequest
@@ -134,9 +135,11 @@ def _person(person: Person) -> dict[str, Any]:
     }
 
 
-def _relationships(person: Person) -> list[dict[str, Any]]:
+def _relationships(user: Any, person: Person) -> list[dict[str, Any]]:
+    # Only relatives the user's agencies hold (003 3.15), as the person page shows them.
+    relatives, relative_of = relationships_for_user(user=user, person=person)
     rows = []
-    for r in person.relationships.select_related("relative"):
+    for r in relatives:
         rows.append(
             {
                 "name": r.relative.full_name,
@@ -146,7 +149,7 @@ def _relationships(person: Person) -> list[dict[str, Any]]:
                 "you_live_with_them": r.lives_with,
             }
         )
-    for r in person.relatives_of.select_related("person"):
+    for r in relative_of:
         rows.append(
             {
                 "name": r.person.full_name,
@@ -512,7 +515,7 @@ def subject_access_document(*, user: Any, person: Person) -> dict[str, Any]:
         "about_this_document": ABOUT_THE_DOCUMENT,
         "person": _person(person),
         "aliases": [a.name for a in person.aliases.all()],
-        "relationships": _relationships(person),
+        "relationships": _relationships(user, person),
         "competence_assessments": competence,
         "capacity_assessments": capacity,
         "consents": _consents(user, person),

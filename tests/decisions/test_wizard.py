@@ -197,6 +197,37 @@ def test_a_stale_page_does_not_overwrite(world, helen, sign_in) -> None:
     assert decision.facts["purpose"] == "yes"
 
 
+@pytest.mark.parametrize("revision", ["abc", "1.5", "-2"])
+def test_a_revision_that_is_not_a_number_is_a_400_naming_it(
+    world, helen, sign_in, revision: str
+) -> None:
+    client = _signed_in(world.practitioner_a, sign_in)
+    client.post(
+        f"/people/{helen.pk}/decisions/new/",
+        {"purpose": "To tell the school", "pack_id": "hmg-2008"},
+    )
+    decision = Decision.objects.get(person=helen)
+    question = client.post(
+        f"/decisions/{decision.pk}/questions/purpose/", {"purpose": "yes", "revision": revision}
+    )
+    assert question.status_code == 400
+    assert "The form&#x27;s &#x27;revision&#x27; is not a whole number" in question.content.decode()
+    decision.refresh_from_db()
+    assert "purpose" not in decision.facts
+    # The outcome page's form says the same, and records nothing.
+    client.post(
+        f"/decisions/{decision.pk}/questions/purpose/",
+        {"purpose": "no", "revision": decision.revision},
+    )
+    outcome = client.post(
+        f"/decisions/{decision.pk}/outcome/", {"notes": "Kept", "revision": revision}
+    )
+    assert outcome.status_code == 400
+    assert "is not a whole number" in outcome.content.decode()
+    decision.refresh_from_db()
+    assert decision.notes != "Kept"
+
+
 def test_the_auditor_reads_but_cannot_decide(world, helen, sign_in) -> None:
     client = _signed_in(world.auditor_a, sign_in)
     assert client.get(f"/people/{helen.pk}/").status_code == 200

@@ -52,6 +52,24 @@ def _paragraphs(pack: Pack, cites: list[str] | tuple[str, ...]) -> list[Any]:
     return [p for p in (pack.paragraph(c) for c in dict.fromkeys(cites)) if p is not None]
 
 
+def _revision(request: HttpRequest, errors: FormErrors) -> int | None:
+    """The form's `revision` (the draft's revision it was built from, which stops two
+    tabs overwriting each other's answers), or None with the error added: a hand-made
+    or damaged POST is a 400 naming the field, never a 500."""
+    raw = request.POST.get("revision", "").strip() or "0"
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        errors.add(
+            "revision",
+            "The form's 'revision' is not a whole number: reload the page and answer again",
+        )
+        return None
+    return value
+
+
 def _next_page(decision: Decision, outcome: Outcome | None = None) -> str:
     outcome = outcome or services.decision_evaluate(decision)
     if outcome.outcome == "ask" and outcome.question is not None:
@@ -140,6 +158,7 @@ def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
             if asked["kind"] == "judgement"
             else None
         )
+        revision = _revision(request, errors)
         if not errors:
             try:
                 decision = services.decision_answer(
@@ -148,7 +167,7 @@ def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
                     answers={fact: chosen},
                     reasons=reasons,
                     proportionality=proportionality,
-                    revision=int(request.POST.get("revision", "0") or 0),
+                    revision=revision,
                 )
             except PermissionDenied as exc:
                 raise HttpForbidden(exc.message) from exc
@@ -281,28 +300,30 @@ def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
     errors = FormErrors()
     if request.method == "POST":
         details = {name: request.POST.get(name, "") for name in services.DETAIL_FIELDS}
-        try:
-            decision = services.decision_details_update(
-                user=request.user,
-                decision=decision,
-                details=details,
-                revision=int(request.POST.get("revision", "0") or 0),
-            )
-            if request.POST.get("action") == "sign":
-                problems = services.decision_sign_problems(decision)
-                for field, message in problems:
-                    errors.add(field, message)
-                if not problems:
-                    decision = services.decision_sign(
-                        user=request.user, decision=decision, revision=decision.revision
-                    )
-                    return redirect("decisions:detail", decision_id=decision.pk)
-            elif not errors:
-                return redirect("decisions:outcome", decision_id=decision.pk)
-        except PermissionDenied as exc:
-            raise HttpForbidden(exc.message) from exc
-        except ServiceError as exc:
-            errors.add_service_error(exc)
+        revision = _revision(request, errors)
+        if revision is not None:
+            try:
+                decision = services.decision_details_update(
+                    user=request.user,
+                    decision=decision,
+                    details=details,
+                    revision=revision,
+                )
+                if request.POST.get("action") == "sign":
+                    problems = services.decision_sign_problems(decision)
+                    for field, message in problems:
+                        errors.add(field, message)
+                    if not problems:
+                        decision = services.decision_sign(
+                            user=request.user, decision=decision, revision=decision.revision
+                        )
+                        return redirect("decisions:detail", decision_id=decision.pk)
+                elif not errors:
+                    return redirect("decisions:outcome", decision_id=decision.pk)
+            except PermissionDenied as exc:
+                raise HttpForbidden(exc.message) from exc
+            except ServiceError as exc:
+                errors.add_service_error(exc)
     audit_append(
         actor=request.user,
         verb="decision.view",

@@ -217,3 +217,45 @@ def test_the_decision_page_links_its_answers_to_the_compare_page(world, person, 
     page = client.get(f"/decisions/{decision.pk}/").content.decode()
     assert "Why this pack:" in page
     assert "/packs/compare/?purpose=yes" in page
+
+
+def test_the_start_page_says_which_packs_have_been_replaced(
+    world, person, sign_in, today_after_commencement
+) -> None:
+    client = Client()
+    sign_in(client, world.practitioner_a)
+    page = client.get(f"/people/{person.pk}/decisions/new/").content.decode()
+    hint = page.split('id="pack_id-hmg-2018"', 1)[1].split("</div>", 2)[0]
+    assert "was replaced on 19 April 2024" in hint
+    current = page.split('id="pack_id-hmg-2024"', 1)[1].split("</div>", 1)[0]
+    assert "was replaced" not in current
+
+
+def test_the_outcome_and_record_of_a_replaced_pack_say_so(
+    world, person, sign_in, today_after_commencement
+) -> None:
+    decision = _start(world, person, pack_id="hmg-2018")
+    decision = services.decision_answer(
+        user=world.practitioner_a,
+        decision=decision,
+        answers={"purpose": "yes", "consent": "given", "consent_covers": "yes"},
+    )
+    client = Client()
+    sign_in(client, world.practitioner_a)
+    outcome = client.get(f"/decisions/{decision.pk}/outcome/").content.decode()
+    assert "was replaced on 19 April 2024" in outcome
+    # Decided with consent before harm was asked: not assessed, never "No".
+    assert "Not assessed" in outcome
+    decision = services.decision_details_update(
+        user=world.practitioner_a,
+        decision=decision,
+        details={
+            "article6_basis": "consent",
+            "special_category_condition": "not_special",
+            "person_told": "yes",
+        },
+    )
+    signed = services.decision_sign(user=world.practitioner_a, decision=decision)
+    record = client.get(f"/decisions/{signed.pk}/").content.decode()
+    assert "was replaced on 19 April 2024" in record
+    assert "Not assessed" in record

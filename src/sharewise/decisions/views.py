@@ -22,7 +22,7 @@ from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.guidance.choice import pack_in_force
 from sharewise.guidance.engine import Outcome, question_json
-from sharewise.guidance.packs import Pack, pack_get, packs_all
+from sharewise.guidance.packs import Pack, pack_get, pack_replacement_notice, packs_all
 from sharewise.guidance.record import answer_words, answers_used, outcome_record, question_words
 from sharewise.people.selectors import person_get_for_user
 from sharewise.web import pack_pages
@@ -110,7 +110,12 @@ def decision_new(request: HttpRequest, person_id: int) -> HttpResponse:
         "values": request.POST,
         # Only the packs that can apply today, where the agency is: a pack of law not yet
         # in force, or of another country, is not offered.
-        "packs": [p for p in packs_all() if pack_in_force(p, today, person.agency.country) is None],
+        # A replaced pack may still be chosen, but never without saying that it has been.
+        "packs": [
+            (p, pack_replacement_notice(p, today))
+            for p in packs_all()
+            if pack_in_force(p, today, person.agency.country) is None
+        ],
         "default_pack": choice.pack_id,
         "default_reason": choice.reason,
     }

@@ -224,3 +224,90 @@ def test_helen_journey(browser: Any, live_server: Any) -> None:
     assert journey.csp_refusals + other.csp_refusals == []
     violations = journey.violations + other.violations
     assert not violations, "WCAG 2.2 AA violations:\n" + "\n".join(dict.fromkeys(violations))
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("plain_static")
+def test_helen_under_the_duty_to_share_ends_on_a_record_that_says_refer_now(
+    browser: Any, live_server: Any
+) -> None:
+    # Issue 16: a GP with Helen Carter, seven, with bruising, under the pack that applies
+    # to an agency in England today (the 2024 advice with the duty to share). The duty
+    # decides must_share before the flow's own harm questions, so the journey must be
+    # asked whether Helen is at risk, and the signed record must say refer now.
+    from sharewise.people.services import competence_assess
+    from tests.factories import PersonFactory, personas
+
+    world = personas()
+    helen = PersonFactory(
+        agency=world.agency_a,
+        given_name="Helen",
+        family_name="Carter",
+        created_by=world.practitioner_a,
+    )
+    competence_assess(
+        user=world.practitioner_a, person=helen, criteria_met=[False] * 8, competent=False
+    )
+    secret = _with_totp(world.practitioner_a)
+    journey = Journey(browser.new_context().new_page())
+    page = journey.page
+    journey.sign_in(live_server.url, "practitioner_a", secret)
+    page.goto(f"{live_server.url}/people/{helen.pk}/")
+    page.get_by_role("button", name="Start an information sharing decision").click()
+    journey.audit()
+    page.fill("textarea[name=purpose]", "Tell the school about the bruising so it can support her")
+    page.fill("input[name=recipient]", "Oakfield Primary School")
+    # The default is the pack that applies: the duty overlay.
+    assert page.locator("input[value='hmg-2024-duty']").is_checked()
+    page.get_by_role("button", name="Start").click()
+
+    asked = []
+    answers = {
+        "purpose": "yes",
+        "identifiable": "yes",
+        "legal_requirement": "none",
+        "duty_sender_bound": "yes",
+        "duty_recipient_bound": "yes",
+        "duty_relevant": "yes",
+        "duty_detriment": "not_more_detrimental",
+        "child_harm": "reasonable_cause",
+    }
+    while "/questions/" in page.url:
+        journey.audit()
+        fact = page.url.rstrip("/").split("/")[-1]
+        asked.append(fact)
+        if fact == "reasons_not_to_seek_consent":
+            page.locator("input[value='none']").check()
+            page.get_by_role("button", name="Continue").click()
+            page.wait_for_load_state()
+            continue
+        if fact == "duty_detriment":
+            page.fill(
+                "textarea[name=reasons]",
+                "Telling the school lets it support her; nothing suggests it would harm her.",
+            )
+        journey.choose(answers[fact])
+    assert asked == [*answers, "reasons_not_to_seek_consent"]
+    assert page.get_by_role("alert").filter(has_text="Refer now").count() >= 1
+    journey.audit()
+    page.get_by_role("button", name="See the outcome").click()
+    journey.audit()
+    assert "You must share" in page.inner_text("h1")
+    # The form is prefilled from the engine's basis: a legal obligation.
+    assert page.locator("input[name=article6_basis][value=legal_obligation]").is_checked()
+    page.check("input[name=special_category_condition][value=safeguarding]")
+    page.check("input[name=paragraph18_reason][value=would_prejudice_protection]")
+    page.check("input[name=person_told][value=yes]")
+    page.get_by_role("button", name="Sign the decision").click()
+    page.wait_for_load_state()
+    journey.audit()
+    record = page.inner_text("main")
+    assert "Signed by practitioner_a" in record
+    assert "Yes: follow your safeguarding procedures without delay" in record
+    assert "Refer now\tNo" not in record
+    for code in ("must_share", "mustshare", "legal_obligation", "legalobligation", "child_harm"):
+        assert code not in record.lower(), code
+    assert journey.missing_assets == []
+    assert journey.csp_refusals == []
+    violations = journey.violations
+    assert not violations, "WCAG 2.2 AA violations:\n" + "\n".join(dict.fromkeys(violations))

@@ -30,7 +30,12 @@ from .databases import isolated_env, run_step, throwaway_postgres
 from .helpers import HELEN_2008_ANSWERS, SIGNING_DETAILS, sharewise_command
 
 CLIENTS = 20
-RUN_BEFORE_KILL_SECONDS = 2.0
+# The kill comes once this many decisions have been signed (so the test proves something
+# however busy the machine is), and a moment later, so that requests are in flight. A
+# fixed sleep was not enough on a loaded machine: nothing had been signed by then.
+SIGNED_BEFORE_KILL = 3
+SIGNED_BEFORE_KILL_TIMEOUT = 120
+IN_FLIGHT_SECONDS = 0.3
 STARTUP_TIMEOUT = 60
 REQUEST_TIMEOUT = 10
 
@@ -168,7 +173,12 @@ def test_a_killed_server_loses_nothing_it_acknowledged(tmp_path: Path) -> None:
             ]
             for client in clients:
                 client.start()
-            time.sleep(RUN_BEFORE_KILL_SECONDS)
+            deadline = time.monotonic() + SIGNED_BEFORE_KILL_TIMEOUT
+            while len(acked.signed) < SIGNED_BEFORE_KILL and time.monotonic() < deadline:
+                if acked.failures or not any(client.is_alive() for client in clients):
+                    break
+                time.sleep(0.05)
+            time.sleep(IN_FLIGHT_SECONDS)
             # No SIGTERM first: the server gets no chance to finish what it was doing.
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=30)

@@ -21,6 +21,7 @@ from sharewise.decisions.pdf import decision_pdf_html
 from sharewise.decisions.views import _record_context
 from sharewise.guidance.facts import DATE_KEY, PACK_KEY
 from sharewise.guidance.packs import pack_get, packs_all
+from sharewise.guidance.words import BASIS_WORDS, CONSENT_WORDS
 from tests.factories import PersonFactory, personas
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +149,11 @@ def test_the_check_finds_the_codes_it_is_for() -> None:
     assert {"mustshare", "legal_obligation", "dutysenderbound"} <= set(_codes_in(shown))
     assert "safeguarding-condition" in _codes_in(shown)
     assert _codes_in("You must share: it is required by law (paragraph 3.43)") == []
+
+
+def test_every_consent_and_basis_value_has_words() -> None:
+    # The person page and the training case show these; no value may fall back to its code.
+    for pack in packs_all():
+        assert set(pack.facts["consent"].values) <= set(CONSENT_WORDS), pack.id
+        bases = {node.basis for node in pack.nodes.values() if node.basis}
+        assert bases <= set(BASIS_WORDS), pack.id

@@ -46,12 +46,29 @@ INFORM_WORDS = {
     "no": "No: a reason not to seek consent applies, so do not tell them",
 }
 
+# The contract's `consent` values (and `sharewise consent`'s `ask`).
+CONSENT_WORDS = {
+    "given": "Given",
+    "refused": "Refused",
+    "withdrawn": "Withdrawn",
+    "not_sought": "Not sought",
+    "cannot_be_obtained": "Cannot be obtained",
+    "unsure": "Not sure",
+    "ask": "Not known until competence or capacity is assessed",
+}
+
 _PARAGRAPH_NUMBER = re.compile(r"^\d+(\.\d+)*$")
 _GOLDEN_RULE = re.compile(r"^GR(\d+)$")
 
 
 def outcome_words(outcome: str) -> str:
     return OUTCOME_WORDS.get(outcome, outcome.replace("_", " ").capitalize())
+
+
+def consent_words(consent: str | None) -> str:
+    if not consent:
+        return ""
+    return CONSENT_WORDS.get(consent, consent.replace("_", " ").capitalize())
 
 
 def basis_words(basis: str | None) -> str:

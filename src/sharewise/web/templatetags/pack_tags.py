@@ -39,6 +39,11 @@ def basis_words(basis: str | None) -> str:
 
 
 @register.filter
+def consent_words(consent: str | None) -> str:
+    return words.consent_words(consent)
+
+
+@register.filter
 def refer_now_words(outcome: dict[str, Any]) -> str:
     return words.refer_now_words(outcome)
 

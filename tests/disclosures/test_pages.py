@@ -170,7 +170,7 @@ def test_the_api_refuses_to_show_the_content_until_acknowledged(partnership) -> 
     disclosure_id = created.json()["id"]
 
     assert police("GET", f"/disclosures/{disclosure_id}").status_code == 404
-    assert police("GET", "/disclosures?box=received").json() == []
+    assert police("GET", "/disclosures?box=received").json() == {"items": [], "count": 0}
     early = hv("GET", f"/disclosures/{disclosure_id}")
     assert early.status_code == 409 and early.json()["field"] == "acknowledged"
     limits = hv("GET", f"/disclosures/{disclosure_id}/limits").json()["limits"]
@@ -180,7 +180,9 @@ def test_the_api_refuses_to_show_the_content_until_acknowledged(partnership) -> 
     read = hv("GET", f"/disclosures/{disclosure_id}").json()
     assert read["person"]["full_name"] == "Amy Brown"
     assert [i["kind"] for i in read["items"]] == ["fact"]
-    assert [d["id"] for d in hv("GET", "/disclosures?box=received").json()] == [disclosure_id]
+    received = hv("GET", "/disclosures?box=received").json()
+    assert [d["id"] for d in received["items"]] == [disclosure_id]
+    assert received["count"] == 1
     assert AuditEntry.objects.filter(verb="disclosure.read", actor_username="hv").count() == 1
 
     told = teacher("POST", f"/disclosures/{disclosure_id}/subject-told", {"how": "By letter"})

@@ -55,11 +55,13 @@ def test_the_overdue_filter(world, person, api_as) -> None:  # noqa: F811
     late = fortnightly(world, decision, interval_days=None, first_due=today - dt.timedelta(days=2))
     soon = fortnightly(world, decision, interval_days=None, first_due=today + dt.timedelta(days=2))
     api = api_as(world.manager_a)
-    assert [f["id"] for f in api.get("/followups").json()] == [late.pk, soon.pk]
+    assert [f["id"] for f in api.get("/followups").json()["items"]] == [late.pk, soon.pk]
     overdue = api.get("/followups", {"overdue": "true"}).json()
-    assert [(f["id"], f["overdue"]) for f in overdue] == [(late.pk, True)]
-    assert [f["id"] for f in api.get("/followups", {"overdue": "false"}).json()] == [soon.pk]
-    assert api_as(world.practitioner_b).get("/followups").json() == []
+    assert [(f["id"], f["overdue"]) for f in overdue["items"]] == [(late.pk, True)]
+    assert overdue["count"] == 1
+    not_overdue = api.get("/followups", {"overdue": "false"}).json()["items"]
+    assert [f["id"] for f in not_overdue] == [soon.pk]
+    assert api_as(world.practitioner_b).get("/followups").json() == {"items": [], "count": 0}
 
 
 def test_due_within_is_bounded(world, person, api_as) -> None:  # noqa: F811
@@ -114,12 +116,12 @@ def test_a_meeting_over_the_api(world, person, api_as) -> None:  # noqa: F811
     assert api.get(f"/meetings/{meeting['id']}").json()["people"] == [
         {"id": person.pk, "full_name": person.full_name}
     ]
-    assert [m["id"] for m in api.get("/meetings", {"person_id": person.pk}).json()] == [
-        meeting["id"]
-    ]
+    listed = api.get("/meetings", {"person_id": person.pk}).json()
+    assert [m["id"] for m in listed["items"]] == [meeting["id"]]
+    assert listed["count"] == 1
     theirs = api_as(world.practitioner_b)
     assert theirs.get(f"/meetings/{meeting['id']}").status_code == 404
-    assert theirs.get("/meetings").json() == []
+    assert theirs.get("/meetings").json() == {"items": [], "count": 0}
 
     response = api.post(
         "/meetings",

@@ -108,12 +108,13 @@ def test_agency_c_gets_404_and_an_empty_list(world, child) -> None:
     ]
     charlie = Api(member(AgencyFactory(kind=AgencyKind.HOUSING), Role.PRACTITIONER))
     assert charlie.get(f"/requests/{request_id}").status_code == 404
-    assert charlie.get("/requests").json() == []
+    assert charlie.get("/requests").json() == {"items": [], "count": 0}
     assert charlie.post(f"/requests/{request_id}/close", {"reason": "x"}).status_code == 404
     assert charlie.post(f"/requests/{request_id}/match", {"person_id": child.pk}).status_code == (
         404
     )
-    assert [r["id"] for r in police.get("/requests").json()] == [request_id]
+    listed = police.get("/requests").json()
+    assert ([r["id"] for r in listed["items"]], listed["count"]) == ([request_id], 1)
 
 
 def test_the_requester_cannot_match_to_the_practices_people(world, child) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,6 +26,10 @@ from sharewise.web.forms import FormErrors, date_from_parts, lines, submitted, t
 
 from . import selectors, services
 from .models import FollowUp, ItemKind, Meeting, MeetingKind
+
+# How many follow-ups a page of the list shows; the rest are on the pages after it, and the
+# page says how many there are in all.
+PAGE_SIZE = 50
 
 # How often, as offered on the form; "other" takes a number of days.
 INTERVAL_CHOICES = [
@@ -191,25 +196,33 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     own reminders and how many of theirs are overdue."""
     today = timezone.localdate()
     show_all = request.GET.get("show") == "all"
-    followups = list(
-        selectors.followups_for_user(
-            user=request.user,
-            today=today,
-            due_within=None if show_all else selectors.DUE_SOON_DAYS,
-        )[:200]
-    )
+    due_within = None if show_all else selectors.DUE_SOON_DAYS
+    # get_page: a page number out of range or not a number shows the last or the first
+    # page rather than an error.
+    page = Paginator(
+        selectors.followups_for_user(user=request.user, today=today, due_within=due_within),
+        PAGE_SIZE,
+    ).get_page(request.GET.get("page"))
+    followups = list(page.object_list)
     audit_append(
         actor=request.user,
         verb="followup.list",
         request=request,
-        details={"shown": len(followups)},
+        details={"shown": len(followups), "count": page.paginator.count, "page": page.number},
     )
     context = {
         "followups": followups,
+        "page": page,
+        "page_numbers": list(
+            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
+        ),
         "today": today,
         "show_all": show_all,
         "due_soon_days": selectors.DUE_SOON_DAYS,
-        "overdue_count": sum(1 for f in followups if f.next_due and f.next_due < today),
+        # Of the whole list, not of this page: the overdue may run on past it.
+        "overdue_count": selectors.followups_for_user(
+            user=request.user, today=today, overdue=True, due_within=due_within
+        ).count(),
         "my_overdue": selectors.followups_overdue_count_for_owner(user=request.user, today=today),
         "reminders": list(selectors.reminders_for_owner(user=request.user)[:50]),
     }

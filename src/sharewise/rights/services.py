@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, NoReturn
 
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -415,6 +415,23 @@ def _refuse_if_different(document: DecisionDocument, replayed: dict[str, Any]) -
         )
 
 
+def _refuse_if_too_long(document: DecisionDocument) -> None:
+    """Refuse a document whose agency or signer is longer than the import record keeps:
+    cut short, the record would name someone else as the source of the decision."""
+    for value, column, key, what in (
+        (document.agency_name, "source_agency", "agency.name", "The agency's name"),
+        (document.signed_by, "source_signed_by", "signed_by", "The name of who signed it"),
+    ):
+        stored = ImportedDecision._meta.get_field(column)
+        longest = stored.max_length if isinstance(stored, models.CharField) else None
+        if longest is not None and len(value) > longest:
+            raise ServiceError(
+                f"{what} in the document ('{key}') is {len(value)} characters long, and at "
+                f"most {longest} can be recorded: the decision is not imported.",
+                field=key,
+            )
+
+
 def _provenance(document: DecisionDocument, user: Any) -> str:
     signed = timezone.localtime(document.signed_at) if document.signed_at else None
     when = f" on {signed.day} {signed:%B %Y}" if signed else ""
@@ -450,6 +467,7 @@ def decision_import(
         raise PermissionDenied("Your role can read decisions but not make them")
     raw, sha256 = _parse(document)
     read = document_read(raw)
+    _refuse_if_too_long(read)
     replayed = _replay(read)
     _refuse_if_different(read, replayed)
     try:
@@ -487,8 +505,8 @@ def decision_import(
         decision=decision,
         document_sha256=sha256,
         format_version=FORMAT_VERSION,
-        source_agency=read.agency_name[:200],
-        source_signed_by=read.signed_by[:200],
+        source_agency=read.agency_name,
+        source_signed_by=read.signed_by,
         source_signed_at=read.signed_at,
         source_started_at=read.started_at,
         imported_by=user,

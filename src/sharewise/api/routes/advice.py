@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from sharewise.advice import services
 from sharewise.advice.models import AdviceRequest
@@ -49,7 +49,10 @@ WRITE_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ErrorOut,
 }
-LIST_LIMIT = 200
+MAX_LIST_LIMIT = 200
+# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
+# their own (a 500), as for /people.
+MAX_OFFSET = 2**31 - 1
 
 
 class AdviceCreateIn(StrictInput):
@@ -118,10 +121,15 @@ class AdviceOut(Schema):
 
 
 class AdviceListOut(Schema):
-    asked: list[AdviceOut] = Field(description="The requests the token's user asked")
-    to_answer: list[AdviceOut] = Field(
-        description="Sent requests to the agencies where the user is a lead or auditor"
+    asked: list[AdviceOut] = Field(
+        description="The requests the token's user asked: this page of them"
     )
+    asked_count: int = Field(description="How many requests the user asked, in all")
+    to_answer: list[AdviceOut] = Field(
+        description="Sent requests to the agencies where the user is a lead or auditor: "
+        "this page of them"
+    )
+    to_answer_count: int = Field(description="How many such requests there are, in all")
 
 
 def _out(user: Any, advice_request: AdviceRequest) -> dict[str, Any]:
@@ -186,15 +194,41 @@ def api_advice_create(request: HttpRequest, payload: AdviceCreateIn) -> Any:
 
 @router.get(
     "/advice",
-    response={200: AdviceListOut, 401: ErrorOut},
+    response={200: AdviceListOut, 401: ErrorOut, 422: ErrorOut},
     summary="Advice requests: those you asked, and those to your agency's leads",
+    description=(
+        "Both lists are paginated by the same `limit` and `offset`: each holds at most "
+        "`limit` requests, from the `offset`-th on, and `asked_count` and `to_answer_count` "
+        "say how many there are in all. Page on (offset + limit) until the offset reaches "
+        "the larger count; a list already ended is empty. The default `limit` is "
+        f"{MAX_LIST_LIMIT}, the most each list held before the counts were added, so a "
+        "client that sends neither gets the same lists as it did, and now the counts that "
+        "show whether there are more."
+    ),
 )
 @access(API_ANY_TOKEN)
-def api_advice_list(request: HttpRequest) -> Any:
+def api_advice_list(
+    request: HttpRequest,
+    # The default is the largest, unlike /people's 50: the lists kept their shape, so a
+    # client written before the counts would not notice getting fewer than it used to.
+    limit: QueryEx[
+        int,
+        P(
+            ge=1,
+            le=MAX_LIST_LIMIT,
+            description=f"How many of each list to return (1 to {MAX_LIST_LIMIT})",
+        ),
+    ] = MAX_LIST_LIMIT,
+    offset: QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many of each list to skip")] = 0,
+) -> Any:
     user = token_user(request)
+    asked = advice_requests_asked_by(user=user)
+    to_answer = advice_requests_to_answer(user=user)
     return {
-        "asked": [_out(user, a) for a in advice_requests_asked_by(user=user)[:LIST_LIMIT]],
-        "to_answer": [_out(user, a) for a in advice_requests_to_answer(user=user)[:LIST_LIMIT]],
+        "asked": [_out(user, a) for a in asked[offset : offset + limit]],
+        "asked_count": asked.count(),
+        "to_answer": [_out(user, a) for a in to_answer[offset : offset + limit]],
+        "to_answer_count": to_answer.count(),
     }
 
 

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 from pydantic import ConfigDict
 
 from sharewise.agencies.models import Agency, Team
@@ -54,7 +54,14 @@ WRITE_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ErrorOut,
 }
-LIST_LIMIT = 200
+MAX_LIST_LIMIT = 200
+# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
+# their own (a 500), as for /people.
+MAX_OFFSET = 2**31 - 1
+ListLimit = QueryEx[
+    int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
+]
+ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
 
 
 class StrictInput(Schema):
@@ -136,6 +143,11 @@ class DisclosureOut(Schema):
     @staticmethod
     def resolve_recipient(obj: Disclosure) -> str:
         return obj.recipient_label
+
+
+class PagedDisclosureOut(Schema):
+    items: list[DisclosureOut]
+    count: int = Field(description="How many there are in the box in all, on every page")
 
 
 class ItemOut(Schema):
@@ -275,26 +287,37 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn) -> Any:
 
 @router.get(
     "/disclosures",
-    response={200: list[DisclosureOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: PagedDisclosureOut, 401: ErrorOut, 422: ErrorOut},
     summary="Disclosures your agencies sent, or received",
-    description="`box=sent` (the default) or `box=received`; newest first, at most 200.",
+    description=(
+        "`box=sent` (the default) or `box=received`; newest first. Paginated with `limit` "
+        "and `offset`, as `/people` is; `count` is how many there are in the box in all. The "
+        f"answer was a bare list of at most {MAX_LIST_LIMIT} before: the disclosures are now "
+        "under `items`."
+    ),
 )
 @access(API_ANY_TOKEN)
-def disclosure_list(request: HttpRequest, box: Literal["sent", "received"] = "sent") -> Any:
+def disclosure_list(
+    request: HttpRequest,
+    box: Literal["sent", "received"] = "sent",
+    limit: ListLimit = 50,
+    offset: ListOffset = 0,
+) -> Any:
     user = token_user(request)
     chosen = (
         disclosures_sent_for_user(user=user)
         if box == "sent"
         else disclosures_received_for_user(user=user)
     )
-    disclosures = list(chosen[:LIST_LIMIT])
+    disclosures = list(chosen[offset : offset + limit])
+    count = chosen.count()
     audit_append(
         actor=user,
         verb=f"disclosure.{'sent_list' if box == 'sent' else 'inbox'}",
         request=request,
-        details={"shown": len(disclosures)},
+        details={"shown": len(disclosures), "count": count},
     )
-    return disclosures
+    return {"items": disclosures, "count": count}
 
 
 @router.get(

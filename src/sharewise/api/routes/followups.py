@@ -33,7 +33,22 @@ router = Router(tags=["Follow-ups and meetings"])
 
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, **READ_ERRORS}
-LIST_LIMIT = 200
+MAX_LIST_LIMIT = 200
+# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
+# their own (a 500), as for /people.
+MAX_OFFSET = 2**31 - 1
+ListLimit = QueryEx[
+    int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
+]
+ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
+
+
+def _paged(what: str) -> str:
+    return (
+        "Paginated with `limit` and `offset`, as `/people` is; `count` is how many there are "
+        f"in all. The answer was a bare list of at most {MAX_LIST_LIMIT} before: the {what} "
+        "are now under `items`."
+    )
 
 
 class StrictInput(Schema):
@@ -118,6 +133,11 @@ class FollowUpOut(Schema):
         return bool(obj.is_active and obj.next_due and obj.next_due < timezone.localdate())
 
 
+class PagedFollowUpOut(Schema):
+    items: list[FollowUpOut]
+    count: int = Field(description="How many follow-ups match, on every page")
+
+
 class FollowUpDetailOut(FollowUpOut):
     contacts: list[ContactOut] = Field(description="Every contact made, newest first")
 
@@ -189,11 +209,11 @@ MAX_DUE_WITHIN_DAYS = 3660
 
 @router.get(
     "/followups",
-    response={200: list[FollowUpOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: PagedFollowUpOut, 401: ErrorOut, 422: ErrorOut},
     summary="Your agencies' active follow-ups, soonest due first",
     description=(
         "The overdue come first. `overdue=true` lists only those overdue, `overdue=false` "
-        f"only those not; `due_within` (days) those due by then. At most {LIST_LIMIT}."
+        "only those not; `due_within` (days) those due by then. " + _paged("follow-ups")
     ),
 )
 @access(API_ANY_TOKEN)
@@ -204,17 +224,22 @@ def followup_list(
     due_within: QueryEx[
         int | None, P(ge=0, le=MAX_DUE_WITHIN_DAYS, description="Days from today")
     ] = None,
+    limit: ListLimit = 50,
+    offset: ListOffset = 0,
 ) -> Any:
     user = token_user(request)
-    followups = list(
-        selectors.followups_for_user(
-            user=user, today=timezone.localdate(), overdue=overdue, due_within=due_within
-        )[:LIST_LIMIT]
+    matching = selectors.followups_for_user(
+        user=user, today=timezone.localdate(), overdue=overdue, due_within=due_within
     )
+    followups = list(matching[offset : offset + limit])
+    count = matching.count()
     audit_append(
-        actor=user, verb="api.read", request=request, details={"followups": len(followups)}
+        actor=user,
+        verb="api.read",
+        request=request,
+        details={"followups": len(followups), "count": count},
     )
-    return followups
+    return {"items": followups, "count": count}
 
 
 @router.get(
@@ -357,6 +382,11 @@ class MeetingSummaryOut(Schema):
         return list(obj.people.all())
 
 
+class PagedMeetingSummaryOut(Schema):
+    items: list[MeetingSummaryOut]
+    count: int = Field(description="How many meetings match, on every page")
+
+
 class MeetingOut(MeetingSummaryOut):
     attendees: list[AttendeeOut]
     contributions: list[ContributionOut]
@@ -451,24 +481,34 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Any:
 
 @router.get(
     "/meetings",
-    response={200: list[MeetingSummaryOut], 401: ErrorOut, 422: ErrorOut},
+    response={200: PagedMeetingSummaryOut, 401: ErrorOut, 422: ErrorOut},
     summary="Your agencies' meetings, newest first",
-    description=f"At most {LIST_LIMIT}; `person_id` lists those that discussed one person.",
+    description="`person_id` lists those that discussed one person. " + _paged("meetings"),
 )
 @access(API_ANY_TOKEN)
-def meeting_list(request: HttpRequest, person_id: int | None = None) -> Any:
+def meeting_list(
+    request: HttpRequest,
+    person_id: int | None = None,
+    limit: ListLimit = 50,
+    offset: ListOffset = 0,
+) -> Any:
     user = token_user(request)
     if person_id is not None:
         person = person_get_for_user(user=user, person_id=person_id)
-        meetings = list(
-            selectors.meetings_for_person(user=user, person=person).prefetch_related("people")[
-                :LIST_LIMIT
-            ]
+        matching = selectors.meetings_for_person(user=user, person=person).prefetch_related(
+            "people"
         )
     else:
-        meetings = list(selectors.meetings_for_user(user=user)[:LIST_LIMIT])
-    audit_append(actor=user, verb="api.read", request=request, details={"meetings": len(meetings)})
-    return meetings
+        matching = selectors.meetings_for_user(user=user)
+    meetings = list(matching[offset : offset + limit])
+    count = matching.count()
+    audit_append(
+        actor=user,
+        verb="api.read",
+        request=request,
+        details={"meetings": len(meetings), "count": count},
+    )
+    return {"items": meetings, "count": count}
 
 
 @router.get(

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Field, P, QueryEx, Router, Schema, Status
 
 from sharewise.agencies.models import Agency
 from sharewise.agencies.selectors import primary_agency_for_user
@@ -52,7 +52,14 @@ WRITE_ERRORS: dict[int, Any] = {
     409: ErrorOut,
     422: ErrorOut,
 }
-LIST_LIMIT = 200
+MAX_LIST_LIMIT = 200
+# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
+# their own (a 500), as for /people.
+MAX_OFFSET = 2**31 - 1
+ListLimit = QueryEx[
+    int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
+]
+ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
 
 # Dates and times come as ISO 8601 text in JSON: accepted as such, unlike the other
 # fields, which are strict.
@@ -186,6 +193,11 @@ class RequestOut(RequestSummaryOut):
     replies: list[ReplyOut] = Field(description="New information from the requester")
 
 
+class PagedRequestSummaryOut(Schema):
+    items: list[RequestSummaryOut]
+    count: int = Field(description="How many requests there are in all, on every page")
+
+
 def _request_json(user: Any, info_request: InformationRequest) -> dict[str, Any]:
     receiver = request_is_receiver(user=user, info_request=info_request)
     fields = {name: getattr(info_request, name) for name in RequestOut.model_fields}
@@ -213,16 +225,29 @@ def _agency(user: Any, agency_id: int | None, field: str) -> Agency:
 
 @router.get(
     "/requests",
-    response={200: list[RequestSummaryOut], 401: ErrorOut},
+    response={200: PagedRequestSummaryOut, 401: ErrorOut, 422: ErrorOut},
     summary="Requests your agencies sent or were asked, newest first",
-    description=f"At most {LIST_LIMIT}.",
+    description=(
+        "Paginated with `limit` and `offset`, as `/people` is; `count` is how many there are "
+        f"in all. The answer was a bare list of at most {MAX_LIST_LIMIT} before: the "
+        "requests are now under `items`."
+    ),
 )
 @access(API_ANY_TOKEN)
-def api_info_request_list(request: HttpRequest) -> Any:
+def api_info_request_list(
+    request: HttpRequest, limit: ListLimit = 50, offset: ListOffset = 0
+) -> Any:
     user = token_user(request)
-    found = list(requests_for_user(user=user)[:LIST_LIMIT])
-    audit_append(actor=user, verb="request.list", request=request, details={"shown": len(found)})
-    return found
+    found = requests_for_user(user=user)
+    page = list(found[offset : offset + limit])
+    count = found.count()
+    audit_append(
+        actor=user,
+        verb="request.list",
+        request=request,
+        details={"shown": len(page), "count": count},
+    )
+    return {"items": page, "count": count}
 
 
 @router.post(

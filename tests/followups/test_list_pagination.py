@@ -1,0 +1,114 @@
+"""The lists of follow-ups and meetings go on past a page and say how many there are: they
+used to stop at 200 without saying so (issue 16)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from sharewise.audit.models import AuditEntry
+from sharewise.followups import services, views
+from tests.api.conftest import ApiClient, api_as  # noqa: F401
+
+from .conftest import decision_started_on, fortnightly
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def overdue(world: Any, person: Any) -> list[Any]:
+    """Three follow-ups, overdue by 3, 2 and 1 days: the order they are listed in."""
+    today = timezone.localdate()
+    decision = decision_started_on(world, person, today - dt.timedelta(days=30))
+    return [
+        fortnightly(world, decision, interval_days=None, first_due=today - dt.timedelta(days=d))
+        for d in (3, 2, 1)
+    ]
+
+
+def _walk(api: ApiClient, path: str, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every page of an API list, two at a time, up to and including the first short one."""
+    pages, offset = [], 0
+    while True:
+        body = api.get(path, {**params, "limit": 2, "offset": offset}).json()
+        pages.append(body)
+        if len(body["items"]) < 2:
+            return pages
+        offset += 2
+
+
+def test_the_api_pages_through_the_follow_ups(world, overdue, api_as) -> None:  # noqa: F811
+    pages = _walk(api_as(world.manager_a), "/followups", {"overdue": "true"})
+    assert [page["count"] for page in pages] == [3, 3]
+    assert [[f["id"] for f in page["items"]] for page in pages] == [
+        [overdue[0].pk, overdue[1].pk],
+        [overdue[2].pk],
+    ]
+    entry = AuditEntry.objects.filter(verb="api.read").latest("id")
+    assert entry.details == {"followups": 1, "count": 3}
+
+
+def test_the_api_pages_through_the_meetings(world, person, api_as) -> None:  # noqa: F811
+    today = timezone.localdate()
+    meetings = [
+        services.meeting_record(
+            user=world.practitioner_a,
+            kind="joint_action_group",
+            held_on=today - dt.timedelta(days=days),
+            chair="Local authority representative",
+            people=[person],
+        )
+        for days in (3, 2, 1)
+    ]
+    api = api_as(world.practitioner_a)
+    for params in ({}, {"person_id": person.pk}):
+        pages = _walk(api, "/meetings", params)
+        assert [page["count"] for page in pages] == [3, 3]
+        # Newest first, each once.
+        assert [[m["id"] for m in page["items"]] for page in pages] == [
+            [meetings[2].pk, meetings[1].pk],
+            [meetings[0].pk],
+        ]
+    assert AuditEntry.objects.filter(verb="api.read").latest("id").details == {
+        "meetings": 1,
+        "count": 3,
+    }
+    assert api.get("/meetings", {"offset": 3}).json() == {"items": [], "count": 3}
+
+
+def _page(sign_in: Any, user: Any, **params: Any) -> str:
+    client = Client()
+    sign_in(client, user)
+    response = client.get("/followups/", params)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def test_the_page_shows_two_at_a_time_and_the_count(world, overdue, sign_in, monkeypatch) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    first = _page(sign_in, world.practitioner_a)
+    assert "Showing 1 to 2 of 3 follow-ups." in first
+    # The overdue are counted over the whole list, not only this page.
+    assert "(3 overdue)" in first
+    assert f'href="/followups/{overdue[0].pk}/"' in first
+    assert f'href="/followups/{overdue[2].pk}/"' not in first
+    assert 'class="govuk-pagination"' in first and 'href="?page=2" rel="next"' in first
+
+    second = _page(sign_in, world.practitioner_a, page=2)
+    assert "Showing 3 to 3 of 3 follow-ups." in second
+    assert f'href="/followups/{overdue[2].pk}/"' in second
+    assert f'href="/followups/{overdue[0].pk}/"' not in second
+    assert 'rel="next"' not in second
+    entry = AuditEntry.objects.filter(verb="followup.list").latest("id")
+    assert entry.details == {"shown": 1, "count": 3, "page": 2}
+
+    # Showing them all, the links keep to all.
+    everything = _page(sign_in, world.practitioner_a, show="all")
+    assert 'href="?show=all&amp;page=2" rel="next"' in everything
+    # A page past the end is the last page; one that is not a number, the first.
+    assert "Showing 3 to 3 of 3" in _page(sign_in, world.practitioner_a, page=9)
+    assert "Showing 1 to 2 of 3" in _page(sign_in, world.practitioner_a, page="last")

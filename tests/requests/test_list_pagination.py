@@ -1,0 +1,124 @@
+"""The lists of requests for information go on past a page, and say how many there are:
+they used to stop at 200 without saying so (issue 16)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from sharewise.audit.models import AuditEntry
+from sharewise.requests import views
+from tests.api.conftest import ApiClient, api_as  # noqa: F401
+
+from .conftest import send
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(api: ApiClient, path: str, limit: int) -> tuple[list[list[int]], set[int]]:
+    """Every page of an API list, `limit` at a time, until one comes back short; and the
+    counts the pages gave."""
+    pages, counts, offset = [], set(), 0
+    while True:
+        body = api.get(path, {"limit": limit, "offset": offset}).json()
+        pages.append([item["id"] for item in body["items"]])
+        counts.add(body["count"])
+        if len(body["items"]) < limit:
+            return pages, counts
+        offset += limit
+
+
+def test_the_api_list_pages_through_every_request(world, api_as) -> None:  # noqa: F811
+    sent = [send(world, subject_name=f"Child {n}") for n in range(5)]
+    api = api_as(world.practitioner_b)
+    pages, counts = _walk(api, "/requests", 2)
+    assert counts == {5}
+    assert [len(page) for page in pages] == [2, 2, 1]
+    listed = [i for page in pages for i in page]
+    # Newest first, each once: the pages do not overlap and none is left out.
+    assert listed == [r.pk for r in reversed(sent)]
+    beyond = api.get("/requests", {"limit": 2, "offset": 6}).json()
+    assert beyond == {"items": [], "count": 5}
+    entry = AuditEntry.objects.filter(verb="request.list").latest("id")
+    assert entry.details == {"shown": 0, "count": 5}
+
+
+def test_the_api_list_defaults_to_fifty(world, api_as) -> None:  # noqa: F811
+    send(world)
+    body = api_as(world.practitioner_a).get("/requests").json()
+    assert body["count"] == 1 and len(body["items"]) == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 201}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"offset": 2**31}, "offset"),
+    ],
+)
+def test_the_api_refuses_a_limit_or_offset_out_of_bounds(
+    world,
+    api_as,  # noqa: F811
+    params: dict[str, Any],
+    field: str,
+) -> None:
+    response = api_as(world.practitioner_a).get("/requests", params)
+    assert response.status_code == 422
+    assert response.json()["field"] == field
+
+
+def _page(sign_in: Any, user: Any, **params: Any) -> str:
+    client = Client()
+    sign_in(client, user)
+    response = client.get(reverse("requests:list"), params)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def test_the_page_turns_each_list_on_its_own(world, sign_in, monkeypatch) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    incoming = [send(world, subject_name=f"Child {n}") for n in range(3)]
+    first = _page(sign_in, world.practitioner_a)
+    assert "Showing 1 to 2 of 3 requests to your agency." in first
+    # Newest first: the oldest is on the second page, with a link to it that keeps the
+    # other list where it was.
+    assert f'href="{reverse("requests:detail", args=[incoming[0].pk])}"' not in first
+    assert 'href="?incoming_page=2&amp;outgoing_page=1#incoming-requests"' in first
+    assert 'class="govuk-pagination"' in first
+
+    second = _page(sign_in, world.practitioner_a, incoming_page=2)
+    assert "Showing 3 to 3 of 3 requests to your agency." in second
+    assert f'href="{reverse("requests:detail", args=[incoming[0].pk])}"' in second
+    for later in incoming[1:]:
+        assert f'href="{reverse("requests:detail", args=[later.pk])}"' not in second
+    assert 'rel="next"' not in second and 'rel="prev"' in second
+    entry = AuditEntry.objects.filter(verb="request.list").latest("id")
+    assert entry.details == {
+        "incoming": 1,
+        "incoming_count": 3,
+        "outgoing": 0,
+        "outgoing_count": 0,
+    }
+
+    # The requester's side is the outgoing list, paged the same way.
+    police = _page(sign_in, world.practitioner_b, outgoing_page=2)
+    assert "Showing 3 to 3 of 3 requests your agency sent." in police
+
+
+@pytest.mark.parametrize("asked", ["99", "0", "-1", "two", ""])
+def test_a_page_number_out_of_range_shows_the_last_or_the_first(
+    world, sign_in, monkeypatch, asked: str
+) -> None:
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    for n in range(3):
+        send(world, subject_name=f"Child {n}")
+    page = _page(sign_in, world.practitioner_a, incoming_page=asked)
+    # Django's Paginator.get_page: a number past either end is the last page, anything
+    # that is not a number the first.
+    shown = "3 to 3" if asked in ("99", "0", "-1") else "1 to 2"
+    assert f"Showing {shown} of 3 requests to your agency." in page

@@ -36,7 +36,10 @@ DECIDING_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.MANA
 SHARING = ("share", "must_share")
 
 
-def _require_decider(user: Any, person: Person) -> None:
+def require_decider(user: Any, person: Person) -> None:
+    """Refuse a user who may not make decisions about this person. Every write below
+    checks it; a page checks it first on a POST too, so that a role that may only read is
+    told so rather than shown what was wrong with a form it may not send."""
     roles = roles_for_user(user=user, agency=person.agency)
     if not roles:
         # Not of this agency at all: the record is not theirs to know about (3.15).
@@ -159,7 +162,7 @@ def decision_start(
     information: Sequence[str] = (),
     pack_id: str | None = None,
 ) -> Decision:
-    _require_decider(user, person)
+    require_decider(user, person)
     if not purpose.strip():
         raise ServiceError("Say what the information would be shared for", field="purpose")
     choice = decision_pack_choice(agency=person.agency, pack_id=pack_id)
@@ -206,7 +209,7 @@ def decision_answer(
     A judgement needs its reasons before the decision goes on: the engine follows the
     practitioner's conclusion, and the record must say why (3.41, 3.51)."""
     decision = _locked(decision.pk, user)
-    _require_decider(user, decision.person)
+    require_decider(user, decision.person)
     _require_draft(decision, revision)
     pack = pack_get(decision.pack_id)
     try:
@@ -358,7 +361,7 @@ def decision_details_update(
 ) -> Decision:
     """Record the lawful basis, whether the person was told, the advice taken and notes."""
     decision = _locked(decision.pk, user)
-    _require_decider(user, decision.person)
+    require_decider(user, decision.person)
     _require_draft(decision, revision)
     for name, value in details.items():
         if name not in DETAIL_FIELDS:
@@ -460,7 +463,7 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
     """Sign a draft: from now on it is the record and is never edited (corrections are
     new versions)."""
     decision = _locked(decision.pk, user)
-    _require_decider(user, decision.person)
+    require_decider(user, decision.person)
     _require_draft(decision, revision)
     problems = decision_sign_problems(decision)
     if problems:
@@ -537,7 +540,7 @@ CORRECTION_RESETS = (
 def decision_correct(*, user: Any, decision: Decision) -> Decision:
     """Start a correction of a signed decision: a new draft version that keeps the old."""
     decision = _locked(decision.pk, user)
-    _require_decider(user, decision.person)
+    require_decider(user, decision.person)
     if decision.status != Status.SIGNED:
         raise ServiceError(
             "Only a signed decision is corrected; change the draft instead", field="status"

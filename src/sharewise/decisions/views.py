@@ -70,6 +70,14 @@ def _revision(request: HttpRequest, errors: FormErrors) -> int | None:
     return value
 
 
+def _require_decider(request: HttpRequest, decision: Decision) -> None:
+    """A 403 for a role that may only read decisions, before its form is looked at."""
+    try:
+        services.require_decider(request.user, decision.person)
+    except PermissionDenied as exc:
+        raise HttpForbidden(exc.message) from exc
+
+
 def _next_page(decision: Decision, outcome: Outcome | None = None) -> str:
     outcome = outcome or services.decision_evaluate(decision)
     if outcome.outcome == "ask" and outcome.question is not None:
@@ -146,6 +154,7 @@ def question(request: HttpRequest, decision_id: int, fact: str) -> HttpResponse:
     errors = FormErrors()
     changing = request.GET.get("change") == "1"
     if request.method == "POST":
+        _require_decider(request, decision)
         if spec.multiple:
             chosen: Any = [v for v in request.POST.getlist(fact) if v != "none"]
             if not request.POST.getlist(fact):
@@ -304,6 +313,7 @@ def outcome_page(request: HttpRequest, decision_id: int) -> HttpResponse:
         return redirect(_next_page(decision, outcome))
     errors = FormErrors()
     if request.method == "POST":
+        _require_decider(request, decision)
         details = {name: request.POST.get(name, "") for name in services.DETAIL_FIELDS}
         revision = _revision(request, errors)
         if revision is not None:

@@ -7,6 +7,7 @@ import pytest
 from django.db import DatabaseError, transaction
 
 from sharewise.audit.models import AuditEntry
+from sharewise.crypto.fields import for_row
 from sharewise.decisions.models import Decision, Status
 from tests.factories import personas
 
@@ -46,7 +47,11 @@ def test_audit_entries_cannot_be_updated_or_deleted(signed) -> None:
 
 
 def test_a_signed_decision_cannot_be_updated_or_deleted(signed) -> None:
-    _refused(lambda: Decision.objects.filter(pk=signed.pk).update(notes="changed later"))
+    _refused(
+        lambda: Decision.objects.filter(pk=signed.pk).update(
+            notes=for_row(signed.pk, "changed later")
+        )
+    )
     _refused(lambda: Decision.objects.filter(pk=signed.pk).delete())
     _refused(
         lambda: sql("UPDATE decisions_decision SET status = 'draft' WHERE id = %s", [signed.pk])
@@ -67,6 +72,6 @@ def test_a_draft_can_still_be_changed_signed_and_deleted(world, signed) -> None:
         pack_id="hmg-2008",
         created_by=world.practitioner_a,
     )
-    Decision.objects.filter(pk=draft.pk).update(notes="still a draft")
+    Decision.objects.filter(pk=draft.pk).update(notes=for_row(draft.pk, "still a draft"))
     Decision.objects.filter(pk=draft.pk).delete()
     assert not Decision.objects.filter(pk=draft.pk).exists()

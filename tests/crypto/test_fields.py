@@ -8,9 +8,13 @@ import os
 import stat
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from sharewise.consents.models import ConsentRecord
 from sharewise.crypto import keyring
+from sharewise.crypto.fields import for_row
+from sharewise.decisions import services
 from sharewise.decisions.models import Decision
 from tests.factories import personas
 
@@ -37,7 +41,7 @@ def test_the_database_holds_ciphertext_under_a_key_id(helen, keys_file) -> None:
     key_id = json.loads(keys_file.read_text())["keys"][0]["id"]
     for column in ("reasons", "proportionality", "notes", "advice_given"):
         stored = raw("decisions_decision", column, helen.signed.pk)
-        assert stored.startswith(f"enc:v1:{key_id}:"), column
+        assert stored.startswith(f"enc:v2:{key_id}:"), column
     stored_notes = raw("decisions_decision", "notes", helen.signed.pk)
     assert "self-harm" not in stored_notes
     assert "stepfather" not in raw("decisions_decision", "reasons", helen.signed.pk)
@@ -86,6 +90,104 @@ def test_tampering_with_the_ciphertext_is_detected(helen) -> None:
 def test_a_value_under_an_unknown_key_names_the_key(helen) -> None:
     stored = raw("consents_consentrecord", "notes", helen.consent.pk)
     _, _, body = stored.rpartition(":")
-    raw_set("consents_consentrecord", "notes", helen.consent.pk, f"enc:v1:lost-key:{body}")
+    raw_set("consents_consentrecord", "notes", helen.consent.pk, f"enc:v2:lost-key:{body}")
     with pytest.raises(keyring.FieldKeyError, match="key lost-key, which is not in the keyring"):
         ConsentRecord.objects.get(pk=helen.consent.pk)
+
+
+def _v1(plaintext: str, table: str, column: str) -> str:
+    """A value as Sharewise wrote it before values were bound to their row (issue 17)."""
+    import base64
+    import secrets
+
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    key = keyring.KEYRING.newest()
+    nonce = secrets.token_bytes(keyring.NONCE_BYTES)
+    sealed = AESGCM(key.secret).encrypt(
+        nonce, plaintext.encode(), keyring.associated_data(table, column)
+    )
+    return f"{keyring.FORMAT_V1}{key.id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
+
+
+def test_a_value_copied_to_another_row_does_not_decrypt(helen) -> None:
+    # The same column of another row (issue 17): before values were bound to their row,
+    # this decrypted and showed on the other record.
+    other = services.decision_start(
+        user=helen.draft.created_by, person=helen.draft.person, purpose="Other", pack_id="hmg-2008"
+    )
+    notes = raw("decisions_decision", "notes", helen.draft.pk)
+    assert notes.startswith(keyring.FORMAT)
+    raw_set("decisions_decision", "notes", other.pk, notes)
+    with pytest.raises(keyring.FieldKeyError, match=r"decisions_decision\.notes.*another row"):
+        Decision.objects.get(pk=other.pk)
+    assert Decision.objects.get(pk=helen.draft.pk).notes == NOTES
+
+
+def test_a_value_of_the_old_form_still_decrypts(helen) -> None:
+    old = _v1("Written before issue 17", "decisions_decision", "notes")
+    raw_set("decisions_decision", "notes", helen.draft.pk, old)
+    assert Decision.objects.get(pk=helen.draft.pk).notes == "Written before issue 17"
+    # Relabelled as the old form, a new value does not decrypt without its row.
+    bound = raw("decisions_decision", "advice_given", helen.draft.pk)
+    relabelled = bound.replace(keyring.FORMAT, keyring.FORMAT_V1, 1)
+    raw_set("decisions_decision", "advice_given", helen.draft.pk, relabelled)
+    with pytest.raises(keyring.FieldKeyError, match="altered"):
+        Decision.objects.get(pk=helen.draft.pk)
+
+
+def test_a_value_read_without_its_row_is_refused(helen) -> None:
+    stored = raw("decisions_decision", "notes", helen.draft.pk)
+    with pytest.raises(keyring.FieldKeyError, match="read without knowing which"):
+        keyring.decrypt(stored, table="decisions_decision", column="notes", row=None)
+    assert (
+        keyring.decrypt(stored, table="decisions_decision", column="notes", row=str(helen.draft.pk))
+        == NOTES
+    )
+
+
+def test_a_write_that_cannot_name_its_row_is_refused(helen) -> None:
+    with (
+        pytest.raises(keyring.FieldKeyError, match="without the row it belongs to"),
+        transaction.atomic(),
+    ):
+        Decision.objects.filter(pk=helen.draft.pk).update(notes="no row named")
+    # Values that hide nothing need no row.
+    Decision.objects.filter(pk=helen.draft.pk).update(notes="", reasons={}, proportionality=[])
+    assert raw("decisions_decision", "reasons", helen.draft.pk) == "{}"
+    assert Decision.objects.get(pk=helen.draft.pk).reasons == {}
+    Decision.objects.filter(pk=helen.draft.pk).update(notes=for_row(helen.draft.pk, "bound"))
+    assert Decision.objects.get(pk=helen.draft.pk).notes == "bound"
+
+
+def test_a_new_row_is_given_its_key_before_it_is_written(helen) -> None:
+    # Its first write is already bound: no INSERT of an unbound value, no UPDATE after.
+    with CaptureQueriesContext(connection) as queries:
+        consent = ConsentRecord.objects.create(
+            person=helen.consent.person,
+            agency=helen.consent.agency,
+            given_by="subject",
+            response="given",
+            given_at=helen.consent.given_at,
+            recorded_by=helen.consent.recorded_by,
+            notes="Said yes",
+        )
+    table = '"consents_consentrecord"'
+    written = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith((f"INSERT INTO {table}", f"UPDATE {table}"))
+    ]
+    assert len(written) == 1 and written[0].startswith(f'INSERT INTO {table} ("id",')
+    assert raw("consents_consentrecord", "notes", consent.pk).startswith(keyring.FORMAT)
+    assert ConsentRecord.objects.get(pk=consent.pk).notes == "Said yes"
+    # The next row without an encrypted value takes the next key as usual.
+    later = ConsentRecord.objects.create(
+        person=helen.consent.person,
+        agency=helen.consent.agency,
+        given_by="subject",
+        response="given",
+        given_at=helen.consent.given_at,
+        recorded_by=helen.consent.recorded_by,
+    )
+    assert later.pk > consent.pk

@@ -15,6 +15,7 @@ from sharewise.cli import main
 from sharewise.common import ServiceError
 from sharewise.consents.models import ConsentRecord
 from sharewise.crypto import keyring
+from sharewise.crypto.fields import for_row
 from sharewise.crypto.migration_steps import encrypt_existing
 from sharewise.crypto.rotation import encrypted_columns, key_usage, keys_retire_old, keys_rotate
 from sharewise.decisions.models import Decision
@@ -124,8 +125,8 @@ def test_rotation_reencrypts_every_value_and_they_stay_readable(helen, keys_file
     assert any(seen_both_keys)
     for table, column in ENCRYPTED:
         for pk in (helen.signed.pk, helen.draft.pk):
-            assert raw(table, column, pk).startswith(f"enc:v1:{key.id}:")
-    assert raw("consents_consentrecord", "notes", helen.consent.pk).startswith(f"enc:v1:{key.id}:")
+            assert raw(table, column, pk).startswith(f"enc:v2:{key.id}:")
+    assert raw("consents_consentrecord", "notes", helen.consent.pk).startswith(f"enc:v2:{key.id}:")
     # The signed decision's stored record is encrypted too (issue 16).
     assert counts["decisions_decision.signed_record"] == 1
     assert key_usage() == {key.id: 10}
@@ -141,10 +142,14 @@ def test_a_signed_decision_survives_rotation_and_stays_frozen(helen) -> None:
     assert decision.is_signed
     assert decision.reasons == REASONS
     assert decision.notes == NOTES
-    _refused(lambda: Decision.objects.filter(pk=helen.signed.pk).update(notes="rewritten"))
+    _refused(
+        lambda: Decision.objects.filter(pk=helen.signed.pk).update(
+            notes=for_row(helen.signed.pk, "rewritten")
+        )
+    )
     _refused(lambda: Decision.objects.filter(pk=helen.signed.pk).delete())
     # The draft, which the trigger does not guard, can still be saved.
-    Decision.objects.filter(pk=helen.draft.pk).update(notes="changed")
+    Decision.objects.filter(pk=helen.draft.pk).update(notes=for_row(helen.draft.pk, "changed"))
     assert Decision.objects.get(pk=helen.draft.pk).notes == "changed"
     assert not isinstance(audit_chain_verify([])[0], ChainBreak)
 
@@ -178,7 +183,7 @@ def test_the_migration_step_encrypts_legacy_rows_of_signed_decisions(helen) -> N
             )
     step = encrypt_existing("decisions_decision", ["notes", "reasons"])
     step(None, SimpleNamespace(connection=connection))
-    assert raw("decisions_decision", "notes", helen.signed.pk).startswith("enc:v1:")
+    assert raw("decisions_decision", "notes", helen.signed.pk).startswith("enc:v2:")
     decision = Decision.objects.get(pk=helen.signed.pk)
     assert decision.notes == "legacy plain notes"
     assert decision.reasons == REASONS
@@ -186,7 +191,11 @@ def test_the_migration_step_encrypts_legacy_rows_of_signed_decisions(helen) -> N
     assert entry.details == {
         "encrypted": {"decisions_decision.notes": 1, "decisions_decision.reasons": 1}
     }
-    _refused(lambda: Decision.objects.filter(pk=helen.signed.pk).update(notes="rewritten"))
+    _refused(
+        lambda: Decision.objects.filter(pk=helen.signed.pk).update(
+            notes=for_row(helen.signed.pk, "rewritten")
+        )
+    )
 
 
 def triggers_off_for_decisions() -> None:

@@ -17,6 +17,7 @@ from sharewise.audit.models import AuditEntry
 from sharewise.audit.verification import audit_chain_verify
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.models import ConsentRecord
+from sharewise.crypto.fields import for_row
 from sharewise.decisions.models import Decision
 from sharewise.disclosures.models import Disclosure, DisclosureItem
 from sharewise.followups.models import MeetingAttendee, MeetingContribution
@@ -304,7 +305,9 @@ def test_disposal_erases_the_personal_data_and_leaves_a_verifiable_tombstone(
 def test_the_signed_decision_trigger_is_back_after_disposal(child: Child) -> None:
     _dispose_everything(child)
     with pytest.raises(DatabaseError), transaction.atomic():
-        Decision.objects.filter(pk=child.decision.pk).update(notes="rewritten")
+        Decision.objects.filter(pk=child.decision.pk).update(
+            notes=for_row(child.decision.pk, "rewritten")
+        )
 
 
 def test_a_disposed_record_is_never_due_again(child: Child) -> None:

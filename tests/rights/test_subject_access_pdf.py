@@ -126,7 +126,7 @@ def test_a_lead_asks_the_worker_prepares_and_the_lead_downloads(
     with connection.cursor() as cursor:
         cursor.execute("SELECT pdf FROM rights_subjectaccessrequest WHERE id = %s", [request.pk])
         (stored,) = cursor.fetchone()
-    assert stored.startswith("enc:v1:")
+    assert stored.startswith("enc:v2:")
     assert "JVBERi" not in stored  # "%PDF-" in base64
 
 

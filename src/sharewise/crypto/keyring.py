@@ -6,10 +6,14 @@ use. Each key has an id that is stored with every value it encrypts, so that a v
 always be decrypted after a newer key has been added: the newest key encrypts, every key
 decrypts. A stored value reads
 
-    enc:v1:<key id>:<base64 of nonce + ciphertext + tag>
+    enc:v2:<key id>:<base64 of nonce + ciphertext + tag>
 
-and the table and column it belongs to are the associated data, so a value copied into
-another column (or another table) fails to decrypt instead of being shown there.
+and the table, the column and the primary key of the row it belongs to are the associated
+data (`sharewise:v2:<table>.<column>:<pk>`), so a value copied into another column, another
+table or another row of the same column fails to decrypt instead of being shown there
+(docs/decisions/0019-encryption-bound-to-the-row.md). Values written before that read
+`enc:v1:...` and name only the table and column; they still decrypt, and `sharewise keys
+rotate` rewrites every one of them in the v2 form.
 
 Django settings are read lazily, so `sharewise keys` can import this before set-up.
 """
@@ -33,7 +37,12 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 KEYS_FILE_NAME = "field_keys.json"
 PREFIX = "enc:"
-FORMAT = "enc:v1:"
+# The form of values bound to their table and column only (before issue 17): read, never
+# written.
+FORMAT_V1 = "enc:v1:"
+# The form every value is written in: bound to its row as well.
+FORMAT = "enc:v2:"
+FORMATS = (FORMAT, FORMAT_V1)
 NONCE_BYTES = 12
 KEY_BYTES = 32
 
@@ -187,52 +196,77 @@ class Keyring:
 KEYRING = Keyring()
 
 
-def associated_data(table: str, column: str) -> bytes:
-    return f"sharewise:{table}.{column}".encode()
+def associated_data(table: str, column: str, row: str | None = None) -> bytes:
+    """What a value is bound to: its table and column, and in the v2 form its row's primary
+    key. The version is in the bytes too, so a v2 value relabelled `enc:v1:` (to be
+    decrypted without its row) fails like any other altered value."""
+    if row is None:
+        return f"sharewise:{table}.{column}".encode()
+    return f"sharewise:v2:{table}.{column}:{row}".encode()
 
 
 def is_encrypted(stored: str) -> bool:
     return stored.startswith(PREFIX)
 
 
+def _form_and_rest(stored: str) -> tuple[str | None, str]:
+    for form in FORMATS:
+        if stored.startswith(form):
+            return form, stored[len(form) :]
+    return None, stored
+
+
+def is_bound_to_row(stored: str) -> bool:
+    """Whether a stored value is in the v2 form, bound to its row."""
+    return stored.startswith(FORMAT)
+
+
 def key_id_of(stored: str) -> str | None:
     """The id of the key a stored value was encrypted under, or None for plain text."""
-    if not stored.startswith(FORMAT):
+    form, rest = _form_and_rest(stored)
+    if form is None:
         return None
-    key_id, _, _ = stored[len(FORMAT) :].partition(":")
+    key_id, _, _ = rest.partition(":")
     return key_id
 
 
-def encrypt(plaintext: str, *, table: str, column: str) -> str:
+def encrypt(plaintext: str, *, table: str, column: str, row: str) -> str:
+    """Encrypt under the newest key, bound to the table, the column and the row's key."""
     key = KEYRING.newest()
     nonce = secrets.token_bytes(NONCE_BYTES)
     sealed = AESGCM(key.secret).encrypt(
-        nonce, plaintext.encode("utf-8"), associated_data(table, column)
+        nonce, plaintext.encode("utf-8"), associated_data(table, column, row)
     )
     return f"{FORMAT}{key.id}:{base64.b64encode(nonce + sealed).decode('ascii')}"
 
 
-def decrypt(stored: str, *, table: str, column: str) -> str:
+def decrypt(stored: str, *, table: str, column: str, row: str | None) -> str:
+    """The plain text of a stored value of `table.column` in the row whose primary key is
+    `row`. A v2 value cannot be read without its row: None refuses it."""
     where = f"{table}.{column}"
-    if not stored.startswith(FORMAT):
+    form, rest = _form_and_rest(stored)
+    if form is None:
         raise FieldKeyError(f"The value in {where} is not in a format Sharewise encrypts in")
-    key_id, _, body = stored[len(FORMAT) :].partition(":")
+    if form == FORMAT and row is None:
+        raise FieldKeyError(
+            f"The value in {where} is bound to its row, and was read without knowing which"
+        )
+    key_id, _, body = rest.partition(":")
     key = KEYRING.find(key_id)
     if key is None:
         raise FieldKeyError(
             f"The value in {where} was encrypted under key {key_id}, which is not in the "
             f"keyring ({keys_file_path()})"
         )
+    bound = associated_data(table, column, row if form == FORMAT else None)
     try:
         blob = base64.b64decode(body, validate=True)
-        plaintext = AESGCM(key.secret).decrypt(
-            blob[:NONCE_BYTES], blob[NONCE_BYTES:], associated_data(table, column)
-        )
+        plaintext = AESGCM(key.secret).decrypt(blob[:NONCE_BYTES], blob[NONCE_BYTES:], bound)
     except (binascii.Error, ValueError, InvalidTag):
-        # InvalidTag covers both a changed ciphertext and one copied from another column:
-        # AES-GCM cannot tell them apart, and neither may be shown.
+        # InvalidTag covers a changed ciphertext and one copied from another column or
+        # another row: AES-GCM cannot tell them apart, and none may be shown.
         raise FieldKeyError(
             f"The value in {where} cannot be decrypted: it was altered, or it was encrypted "
-            "for another column"
+            "for another column or another row"
         ) from None
     return plaintext.decode("utf-8")

@@ -63,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _list() -> int:
     from .keyring import KEYRING
-    from .rotation import key_usage
+    from .rotation import key_usage, values_not_bound_to_row
 
     usage = key_usage()
     keys = KEYRING.keys()
@@ -74,6 +74,10 @@ def _list() -> int:
     for key_id in unknown:
         # A value under a key the keyring has lost cannot be read: say so loudly.
         print(f"{key_id}  NOT IN THE KEYRING  {usage[key_id]} values cannot be decrypted")
+    unbound = values_not_bound_to_row()
+    if unbound:
+        # Written before values were bound to their row (ADR 19): rotation rewrites them.
+        print(f"{unbound} values name no row yet: run `sharewise keys rotate` to bind them")
     return EXIT_OK
 
 

@@ -124,7 +124,9 @@ def sqlite_decision_triggers_recreate(connection: BaseDatabaseWrapper) -> None:
 
 
 def _encrypted_under_newest(stored: str, newest: str) -> bool:
-    return keyring.key_id_of(stored) == newest
+    """Whether a value is already as a new write would store it: under the newest key, and
+    bound to its row (a v1 value under the newest key is rewritten all the same)."""
+    return keyring.is_bound_to_row(stored) and keyring.key_id_of(stored) == newest
 
 
 def column_encrypt(
@@ -134,8 +136,9 @@ def column_encrypt(
     batch_size: int = BATCH_SIZE,
     after_batch: Callable[[], None] | None = None,
 ) -> int:
-    """Encrypt under the newest key every value of `column` that is not already: plain
-    text left from before encryption, and values under older keys. Returns how many."""
+    """Encrypt under the newest key, bound to its row, every value of `column` that is not
+    already: plain text left from before encryption, values under older keys, and values
+    in the v1 form that names no row. Returns how many."""
     return _column_rewrite(
         connection, column, encrypt=True, batch_size=batch_size, after_batch=after_batch
     )
@@ -179,13 +182,14 @@ def _column_rewrite(
                     continue
                 if not encrypt and not keyring.is_encrypted(stored):
                     continue
+                row = str(pk_value)
                 plaintext = (
-                    keyring.decrypt(stored, table=column.table, column=column.column)
+                    keyring.decrypt(stored, table=column.table, column=column.column, row=row)
                     if keyring.is_encrypted(stored)
                     else stored
                 )
                 new = (
-                    keyring.encrypt(plaintext, table=column.table, column=column.column)
+                    keyring.encrypt(plaintext, table=column.table, column=column.column, row=row)
                     if encrypt
                     else plaintext
                 )
@@ -213,12 +217,26 @@ def key_usage(connection: BaseDatabaseWrapper | None = None) -> Counter[str]:
     for column in encrypted_columns():
         sql = f"SELECT {quote(column.column)} FROM {quote(column.table)} WHERE {quote(column.column)} LIKE %s"  # noqa: S608
         with connection.cursor() as cursor:
-            cursor.execute(sql, [keyring.FORMAT + "%"])
+            cursor.execute(sql, [keyring.PREFIX + "%"])
             for (stored,) in cursor.fetchall():
                 key_id = keyring.key_id_of(stored)
                 if key_id is not None:
                     usage[key_id] += 1
     return usage
+
+
+def values_not_bound_to_row(connection: BaseDatabaseWrapper | None = None) -> int:
+    """How many stored values are still in the v1 form, which names no row: a copy of one
+    into another row of its column would decrypt there, until `keys rotate` rewrites it."""
+    connection = connection or connections["default"]
+    quote = connection.ops.quote_name
+    found = 0
+    for column in encrypted_columns():
+        sql = f"SELECT count(*) FROM {quote(column.table)} WHERE {quote(column.column)} LIKE %s"  # noqa: S608
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [keyring.FORMAT_V1 + "%"])
+            found += int(cursor.fetchone()[0])
+    return found
 
 
 def keys_rotate(

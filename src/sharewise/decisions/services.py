@@ -189,7 +189,9 @@ def decision_start(
         }
     _consent_from_records(decision, user)
     _store_outcome(decision, decision_evaluate(decision))
-    decision.save()
+    # A new row: inserted without first trying an UPDATE, which a key taken before the
+    # INSERT (to bind its encrypted values to the row: crypto.fields) would otherwise cost.
+    decision.save(force_insert=True)
     audit_append(actor=user, verb="decision.start", obj=decision, details={"pack": pack.id})
     return decision
 

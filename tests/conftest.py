@@ -84,9 +84,10 @@ def collected_static() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def _audit_triggers_allow_flush():
-    """Let a transactional test's flush empty the audit log and signed decisions on SQLite.
+    """Let a transactional test's flush empty the audit log and the sealed records on SQLite.
 
-    The triggers refuse DELETE on both tables (audit migration 0002), and on SQLite Django
+    The triggers refuse DELETE on the audit log, signed decisions, acknowledged disclosures,
+    protocols in force and imported decisions (the migrations below), and on SQLite Django
     empties tables with DELETE, so the flush drops the triggers first and makes them again
     after, in the same transaction. (PostgreSQL flushes with TRUNCATE, which row triggers
     do not see.)"""
@@ -99,15 +100,25 @@ def _audit_triggers_allow_flush():
         return
     from django.db.backends.sqlite3.base import DatabaseOperations
 
-    triggers = importlib.import_module(
-        "sharewise.audit.migrations.0002_refuse_changes_to_audit_and_signed_decisions"
-    )
+    migrations = [
+        importlib.import_module(f"sharewise.{name}")
+        for name in (
+            "audit.migrations.0002_refuse_changes_to_audit_and_signed_decisions",
+            "audit.migrations.0004_refuse_replacing_audit_entries",
+            "decisions.migrations.0007_refuse_replacing_signed_decisions",
+            "disclosures.migrations.0002_acknowledged_disclosure_never_changed",
+            "protocols.migrations.0002_protocol_in_force_never_changed",
+            "rights.migrations.0003_imported_decision_never_changed",
+        )
+    ]
+    drop = [statement for m in migrations for statement in m.SQLITE_DROP]
+    create = [statement for m in migrations for statement in m.SQLITE_CREATE]
 
     original = DatabaseOperations.sql_flush
 
     def sql_flush(self, style, tables, **kwargs):
         statements = original(self, style, tables, **kwargs)
-        return [*triggers.SQLITE_DROP, *statements, *triggers.SQLITE_CREATE]
+        return [*drop, *statements, *create]
 
     DatabaseOperations.sql_flush = sql_flush
     yield

@@ -5,6 +5,7 @@ the limits on onward sharing (003 3.49 to 3.51)."""
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace
 
 import pytest
 
@@ -278,16 +279,24 @@ def test_withdrawn_the_recipient_sees_that_it_was_withdrawn_not_the_content(part
         services.disclosure_withdraw(user=p.dsl, disclosure=disclosure, reason="again")
 
 
-def test_after_its_expiry_date_the_recipient_no_longer_sees_the_content(partnership) -> None:
+def test_after_its_expiry_date_the_recipient_no_longer_sees_the_content(
+    partnership, monkeypatch
+) -> None:
     p = partnership
     disclosure = send(p, signed_decision(p), expires_on=dt.date.today() + dt.timedelta(days=7))
     services.disclosure_acknowledge(user=p.hv, disclosure=disclosure)
     assert services.disclosure_read(user=p.hv, disclosure=disclosure).items
-    Disclosure.objects.filter(pk=disclosure.pk).update(
-        expires_on=dt.date.today() - dt.timedelta(days=1)
+
+    # Eight days on, as the disclosure's expiry reads the date. (Its expiry date cannot be
+    # moved instead: an acknowledged disclosure is never changed, issue 17.)
+    eight_days_on = dt.date.today() + dt.timedelta(days=8)
+    monkeypatch.setattr(
+        "sharewise.disclosures.models.dt",
+        SimpleNamespace(date=SimpleNamespace(today=lambda: eight_days_on)),
     )
     reading = services.disclosure_read(user=p.hv, disclosure=disclosure)
     assert (reading.items, reading.refused) == (None, "expired")
+    monkeypatch.undo()
     with pytest.raises(ServiceError, match="must be in the future"):
         send(p, signed_decision(p), expires_on=dt.date.today())
 

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from sharewise.audit.models import AuditEntry
+from sharewise.audit.seals import seal_details
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.protocols.models import Protocol, State, Status
 from sharewise.protocols.selectors import (
@@ -263,7 +264,13 @@ def test_the_sweep_flags_a_protocol_past_review_once(world: World) -> None:
     assert protocols_flag_due_for_review(today=TODAY) == []
     assert protocols_flag_due_for_review(today=TODAY + dt.timedelta(days=1)) == [due_today]
     assert len(_review_entries(overdue)) == 1
-    assert _review_entries(overdue)[0].details == {"review_date": overdue.review_date.isoformat()}
+    details = _review_entries(overdue)[0].details
+    assert details["review_date"] == overdue.review_date.isoformat()
+    # The flag changes the protocol in force, which is sealed again (issue 17).
+    assert details == {
+        "review_date": details["review_date"],
+        **seal_details("protocol", overdue.pk),
+    }
     assert _review_entries(overdue)[0].actor is None
     assert _review_entries(current) == []
 

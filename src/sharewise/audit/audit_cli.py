@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -63,11 +64,23 @@ def _say(message: str, stream: Any = None) -> None:
     print(message, file=stream or sys.stdout)
 
 
+# Problems named one by one before the rest are counted: a database rewritten wholesale
+# must not print a million lines.
+PROBLEMS_NAMED = 20
+
+
 def _verify(checkpoint_file: str | None, workers: int = 1) -> int:
     from sharewise.guidance.audit_chain import ChainBreak
 
     from .checkpoints import checkpoint_signature_problem, server_public_key_text
-    from .verification import AnchorCheck, audit_chain_verify, workers_available
+    from .seals import seals_verify
+    from .verification import (
+        AnchorCheck,
+        audit_chain_verify,
+        stored_checkpoint_checks,
+        stored_checkpoint_problems,
+        workers_available,
+    )
 
     anchors: list[AnchorCheck] = []
     document: dict[str, Any] | None = None
@@ -83,14 +96,17 @@ def _verify(checkpoint_file: str | None, workers: int = 1) -> int:
             _say(f"sharewise audit: {checkpoint_file} is not an exported checkpoint", sys.stderr)
             return EXIT_BAD_INPUT
         anchors.append(AnchorCheck(document["entry_id"], str(document.get("entry_hash"))))
+    # The database's own checkpoints are anchors too (issue 17): a chain cut short or
+    # rewritten no longer holds what they signed, though nothing outside was given.
+    stored = stored_checkpoint_checks()
     if workers > 1 and (why_not := workers_available()) is not None:
         _say(f"sharewise audit: {why_not}", sys.stderr)
-    result, checks = audit_chain_verify(anchors, workers=workers)
+    result, checks = audit_chain_verify([*anchors, *(c.anchor for c in stored)], workers=workers)
     if isinstance(result, ChainBreak):
         _say(f"broken: {result.describe()}")
         return EXIT_BROKEN
     # audit_chain_verify puts the head's check first when the chain has a head.
-    head_check = checks[0] if len(checks) > len(anchors) else None
+    head_check = checks[0] if len(checks) > len(anchors) + len(stored) else None
     if head_check is not None and head_check.found_hash != head_check.entry_hash:
         _say(
             f"broken: entry {head_check.entry_id}: removed: the chain's head names it, but the "
@@ -119,6 +135,18 @@ def _verify(checkpoint_file: str | None, workers: int = 1) -> int:
         if problem is not None:
             _say(f"broken: {problem}")
             return EXIT_BROKEN
+    problems = list(stored_checkpoint_problems(stored, result.head_id))
+    # Every record the product calls unchangeable, hashed again against the entry that
+    # sealed it; a sealed record with no such entry is how an emptied or shortened log
+    # shows when no checkpoint is left to say so.
+    sealed: Counter[str] = Counter()
+    problems += (p.describe() for p in seals_verify(counts=sealed))
+    if problems:
+        for problem in problems[:PROBLEMS_NAMED]:
+            _say(f"broken: {problem}")
+        if len(problems) > PROBLEMS_NAMED:
+            _say(f"broken: and {len(problems) - PROBLEMS_NAMED} more")
+        return EXIT_BROKEN
     _say(f"ok: {result.count} entries, head {result.head_hash}")
     if document is not None:
         _say(f"checkpoint: entry {document['entry_id']} of {document['at']} holds")

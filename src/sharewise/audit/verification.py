@@ -32,7 +32,7 @@ from sharewise.guidance.audit_chain import (
     hashed_bytes_from_columns,
 )
 
-from .models import AuditEntry, AuditHead
+from .models import AuditCheckpoint, AuditEntry, AuditHead
 
 # Rows fetched per round trip: large enough that the walk is bound by hashing, small
 # enough that a chain of millions of entries never sits in memory.
@@ -235,3 +235,56 @@ def audit_chain_verify(
         if summary is not None:
             return summary, checks
     return chain_verify_links(stored_links(checks), _reference_canonical), checks
+
+
+@dataclass
+class StoredCheckpointCheck:
+    """One of the database's own signed checkpoints, and the chain's hash of its entry."""
+
+    checkpoint: AuditCheckpoint
+    anchor: AnchorCheck
+
+
+def stored_checkpoint_checks() -> list[StoredCheckpointCheck]:
+    """Every checkpoint the database holds, each as an anchor for the walk to note. They
+    are few (one every SHAREWISE_AUDIT_CHECKPOINT_EVERY appends, 6,500 for 6.5 million
+    entries), and each pins the chain up to its entry: a chain cut short, or rewritten
+    with fresh hashes, no longer holds the entry a checkpoint signed."""
+    return [
+        StoredCheckpointCheck(checkpoint, AnchorCheck(checkpoint.entry_id, checkpoint.entry_hash))
+        for checkpoint in AuditCheckpoint.objects.order_by("entry_id", "id")
+    ]
+
+
+def stored_checkpoint_problems(
+    checks: Sequence[StoredCheckpointCheck], head_id: int | None
+) -> Iterator[str]:
+    """What does not hold of the stored checkpoints, once the walk has noted their
+    entries: an entry no longer in the chain with the hash signed, a signature that does
+    not verify, or one made by a key other than this server's."""
+    from .checkpoints import (
+        checkpoint_as_json,
+        checkpoint_signature_problem,
+        server_public_key_text,
+    )
+
+    server_key = server_public_key_text()
+    for check in checks:
+        checkpoint, anchor = check.checkpoint, check.anchor
+        signed = f"the checkpoint of {checkpoint_as_json(checkpoint)['at']}"
+        if anchor.found_hash is None and (head_id is None or anchor.entry_id > head_id):
+            ends = "is empty" if head_id is None else f"ends at entry {head_id}"
+            yield (
+                f"entry {anchor.entry_id}: removed: {signed} signed it, and the chain {ends} "
+                "(entries were removed from the end)"
+            )
+        elif anchor.found_hash != anchor.entry_hash:
+            yield (
+                f"entry {anchor.entry_id}: {signed} is no longer in the chain with the hash "
+                "it signed (the chain was rewritten)"
+            )
+        problem = checkpoint_signature_problem(checkpoint_as_json(checkpoint))
+        if problem is None and server_key is not None and server_key != checkpoint.public_key:
+            problem = "the checkpoint was signed by a different key from this server's"
+        if problem is not None:
+            yield f"entry {anchor.entry_id}: {signed}: {problem}"

@@ -62,31 +62,68 @@ POSTGRESQL_TRIGGER = "decision_signed_no_change"
 
 
 def _sqlite_decision_triggers() -> list[str]:
-    """SQLite's CREATE TRIGGER statements for signed decisions, UPDATE first then DELETE,
-    taken from the migration that made them so the two never differ."""
+    """SQLite's CREATE TRIGGER statements for signed decisions, UPDATE first, then DELETE,
+    then the INSERT that would replace one (issue 17), taken from the migrations that made
+    them so the two never differ."""
     triggers = importlib.import_module(
         "sharewise.audit.migrations.0002_refuse_changes_to_audit_and_signed_decisions"
     )
+    replace = importlib.import_module(
+        "sharewise.decisions.migrations.0007_refuse_replacing_signed_decisions"
+    )
     statements: list[str] = [s for s in triggers.SQLITE_CREATE if "decisions_decision" in s]
-    return statements
+    return [*statements, *replace.SQLITE_CREATE]
+
+
+_DISCLOSURE_TRIGGERS = "sharewise.disclosures.migrations.0002_acknowledged_disclosure_never_changed"
+# The UPDATE trigger of each table whose sealed rows the database refuses to change and
+# that holds encrypted values (issue 17): the migration whose SQLite statement makes it,
+# its name there, and its name on PostgreSQL.
+SEALED_UPDATE_TRIGGERS: dict[str, tuple[str, str, str]] = {
+    SIGNED_DECISIONS_TABLE: (
+        "sharewise.audit.migrations.0002_refuse_changes_to_audit_and_signed_decisions",
+        "decision_signed_no_update",
+        POSTGRESQL_TRIGGER,
+    ),
+    **{
+        table: (_DISCLOSURE_TRIGGERS, name, name)
+        for table, name in (
+            ("disclosures_disclosure", "disclosure_acknowledged_no_update"),
+            ("disclosures_disclosureitem", "disclosureitem_acknowledged_no_update"),
+            ("disclosures_identityrelease", "identityrelease_acknowledged_no_update"),
+        )
+    },
+}
+
+
+def _sqlite_trigger(table: str) -> tuple[str, str]:
+    """The name and CREATE statement of `table`'s UPDATE trigger on SQLite."""
+    module, name, _ = SEALED_UPDATE_TRIGGERS[table]
+    statements: list[str] = importlib.import_module(module).SQLITE_CREATE
+    (statement,) = [s for s in statements if s.startswith(f"CREATE TRIGGER {name} ")]
+    return name, statement
 
 
 @contextlib.contextmanager
-def signed_decision_updates_allowed(connection: BaseDatabaseWrapper) -> Iterator[None]:
-    """Let UPDATE through to signed decisions, inside the caller's transaction only.
+def sealed_updates_allowed(connection: BaseDatabaseWrapper, table: str) -> Iterator[None]:
+    """Let UPDATE through to the sealed rows of `table` (signed decisions, acknowledged
+    disclosures and what they shared), inside the caller's transaction only.
 
-    This is the one sanctioned exception to "a signed decision is never changed": the
+    This is the one sanctioned exception to "a sealed record is never changed": the
     ciphertext of its free text is replaced by the same plain text encrypted under another
-    key (or, in the migrations, encrypted for the first time). What the decision says does
-    not change. The trigger is put back before the transaction commits, so no other
-    connection ever sees the table without it, and the caller must be in a transaction so
-    that an error puts it back too."""
+    key (or, in the migrations, encrypted for the first time), or disposal erases it at
+    the end of its retention and seals it again in the audit log. The trigger is put back
+    before the transaction commits, so no other connection ever sees the table without
+    it, and the caller must be in a transaction so that an error puts it back too."""
     if not connection.in_atomic_block:
-        raise RuntimeError("the signed-decision trigger may only be lifted inside a transaction")
-    sqlite_update_trigger = _sqlite_decision_triggers()[0]
+        raise RuntimeError("a sealed table's trigger may only be lifted inside a transaction")
+    if table not in SEALED_UPDATE_TRIGGERS:
+        yield
+        return
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER IF EXISTS decision_signed_no_update")
+            name, statement = _sqlite_trigger(table)
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
         elif connection.vendor == "postgresql":
             # PostgreSQL refuses ALTER TABLE on a table with foreign-key checks still
             # deferred to commit (rows written earlier in the same transaction); checking
@@ -95,19 +132,21 @@ def signed_decision_updates_allowed(connection: BaseDatabaseWrapper) -> Iterator
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             # DISABLE TRIGGER takes a lock on the table until the transaction ends, which
             # is why rotation keeps its batches small.
-            cursor.execute(
-                f"ALTER TABLE {SIGNED_DECISIONS_TABLE} DISABLE TRIGGER {POSTGRESQL_TRIGGER}"
-            )
+            name = SEALED_UPDATE_TRIGGERS[table][2]
+            cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER {name}")
         else:
             raise RuntimeError(f"Sharewise runs on SQLite or PostgreSQL, not {connection.vendor}")
     yield
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute(sqlite_update_trigger)
+            cursor.execute(statement)
         else:
-            cursor.execute(
-                f"ALTER TABLE {SIGNED_DECISIONS_TABLE} ENABLE TRIGGER {POSTGRESQL_TRIGGER}"
-            )
+            cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER {name}")
+
+
+def signed_decision_updates_allowed(connection: BaseDatabaseWrapper) -> Any:
+    """`sealed_updates_allowed` for signed decisions."""
+    return sealed_updates_allowed(connection, SIGNED_DECISIONS_TABLE)
 
 
 def sqlite_decision_triggers_recreate(connection: BaseDatabaseWrapper) -> None:
@@ -119,6 +158,7 @@ def sqlite_decision_triggers_recreate(connection: BaseDatabaseWrapper) -> None:
     with connection.cursor() as cursor:
         cursor.execute("DROP TRIGGER IF EXISTS decision_signed_no_update")
         cursor.execute("DROP TRIGGER IF EXISTS decision_signed_no_delete")
+        cursor.execute("DROP TRIGGER IF EXISTS decision_signed_no_replace")
         for statement in statements:
             cursor.execute(statement)
 
@@ -195,12 +235,10 @@ def _column_rewrite(
                 )
                 changes.append((new, pk_value, stored))
             if changes:
-                guard = (
-                    signed_decision_updates_allowed(connection)
-                    if column.table == SIGNED_DECISIONS_TABLE
-                    else contextlib.nullcontext()
-                )
-                with guard, connection.cursor() as cursor:
+                with (
+                    sealed_updates_allowed(connection, column.table),
+                    connection.cursor() as cursor,
+                ):
                     for change in changes:
                         cursor.execute(update, list(change))
                         rewritten += cursor.rowcount

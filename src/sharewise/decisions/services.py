@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from sharewise.agencies.models import Agency, Role
 from sharewise.agencies.selectors import agency_ids_for_user, roles_for_user
+from sharewise.audit.seals import CONTENT_SHA256, seal_details
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.selectors import consent_effective_for_person
@@ -31,6 +32,7 @@ from sharewise.guidance.record import answers_used, outcome_record
 from sharewise.people.models import Person
 
 from .models import Article6Basis, Decision, PersonTold, SpecialCategoryCondition, Status
+from .sealing import SIGN_VERB
 
 DECIDING_ROLES = frozenset({Role.PRACTITIONER, Role.SAFEGUARDING_LEAD, Role.MANAGER})
 SHARING = ("share", "must_share")
@@ -486,8 +488,14 @@ def decision_sign(*, user: Any, decision: Decision, revision: int | None = None)
     decision.signed_at = timezone.now()
     decision.revision += 1
     decision.save()
+    # The entry seals what was signed: the hash of the decision's whole content as it is
+    # now stored, read back as `audit verify` reads it, so that a decision rewritten in
+    # the database later, past or around the triggers, is found (issue 17).
     audit_append(
-        actor=user, verb="decision.sign", obj=decision, details={"outcome": decision.outcome}
+        actor=user,
+        verb=SIGN_VERB,
+        obj=decision,
+        details={"outcome": decision.outcome, **seal_details("decision", decision.pk)},
     )
     return decision
 
@@ -557,5 +565,13 @@ def decision_correct(*, user: Any, decision: Decision) -> Decision:
         corrects=decision,
         created_by=user,
     )
-    audit_append(actor=user, verb="decision.correct", obj=copy, details={"corrects": decision.pk})
+    # The correction names exactly the content it corrects, as it stood when corrected: a
+    # second seal of the signed version, in the entry that begins its replacement.
+    corrected = seal_details("decision", decision.pk)
+    audit_append(
+        actor=user,
+        verb="decision.correct",
+        obj=copy,
+        details={"corrects": decision.pk, "corrects_content_sha256": corrected[CONTENT_SHA256]},
+    )
     return copy

@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from sharewise.agencies.models import Agency, Membership, Role, Team
 from sharewise.agencies.selectors import agency_ids_for_user, require_recording_role
+from sharewise.audit.seals import seal_details
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.selectors import consent_effective_for_person
@@ -38,6 +39,7 @@ from .models import (
     ItemKind,
     ProtectedIdentity,
 )
+from .sealing import ACKNOWLEDGE_VERB, SUBJECT_TOLD_VERB, WITHDRAW_VERB
 from .selectors import (
     NO_SUCH_DISCLOSURE,
     disclosure_is_addressed_to,
@@ -507,8 +509,23 @@ def disclosure_acknowledge(*, user: Any, disclosure: Disclosure) -> Disclosure:
         disclosure.read_at, disclosure.read_by = now, user
         update += ["read_at", "read_by"]
     disclosure.save(update_fields=update)
-    audit_append(actor=user, verb="disclosure.acknowledge", obj=disclosure)
+    # From now on the disclosure is the record of what was shared and accepted: the entry
+    # seals its content (issue 17; disclosures/sealing.py).
+    audit_append(
+        actor=user,
+        verb=ACKNOWLEDGE_VERB,
+        obj=disclosure,
+        details=seal_details("disclosure", disclosure.pk),
+    )
     return disclosure
+
+
+def _sealed_again(disclosure: Disclosure) -> dict[str, Any]:
+    """The details that seal an acknowledged disclosure again after a change the product
+    allows (withdrawn, the person told), so `audit verify` holds it to what it is now."""
+    if disclosure.acknowledged_at is None:
+        return {}
+    return seal_details("disclosure", disclosure.pk)
 
 
 @transaction.atomic
@@ -525,7 +542,7 @@ def disclosure_withdraw(*, user: Any, disclosure: Disclosure, reason: str) -> Di
     disclosure.withdrawn_by = user
     disclosure.withdrawn_reason = reason.strip()
     disclosure.save(update_fields=["withdrawn_at", "withdrawn_by", "withdrawn_reason"])
-    audit_append(actor=user, verb="disclosure.withdraw", obj=disclosure)
+    audit_append(actor=user, verb=WITHDRAW_VERB, obj=disclosure, details=_sealed_again(disclosure))
     return disclosure
 
 
@@ -565,7 +582,9 @@ def disclosure_subject_told(
     disclosure.save(
         update_fields=["subject_told_at", "subject_told_how", "subject_told_recorded_by"]
     )
-    audit_append(actor=user, verb="disclosure.subject_told", obj=disclosure)
+    audit_append(
+        actor=user, verb=SUBJECT_TOLD_VERB, obj=disclosure, details=_sealed_again(disclosure)
+    )
     return disclosure
 
 

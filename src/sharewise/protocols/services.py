@@ -19,11 +19,13 @@ from django.utils import timezone
 
 from sharewise.agencies.models import Agency
 from sharewise.agencies.selectors import agency_ids_for_user
+from sharewise.audit.seals import seal_details
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.decisions.models import Article6Basis, SpecialCategoryCondition
 
 from .models import Protocol, ProtocolSignature, Status
+from .sealing import IN_FORCE_VERB, REVIEW_DUE_VERB, SUPERSEDED_VERB, WITHDRAW_VERB
 from .selectors import agencies_user_signs_for, user_is_partnership_admin
 
 ARTICLE6_VALUES = frozenset(Article6Basis.values)
@@ -193,7 +195,7 @@ def protocol_submit(*, user: Any, protocol: Protocol) -> Protocol:
     return protocol
 
 
-def _bring_into_force(protocol: Protocol) -> None:
+def _bring_into_force(protocol: Protocol, user: Any) -> None:
     protocol.status = Status.IN_FORCE
     protocol.in_force_at = timezone.now()
     protocol.save()
@@ -204,6 +206,22 @@ def _bring_into_force(protocol: Protocol) -> None:
             previous.status = Status.SUPERSEDED
             previous.superseded_at = protocol.in_force_at
             previous.save()
+            # The version it replaces was sealed when it came into force; it is sealed
+            # again as it now stands, superseded (issue 17; protocols/sealing.py).
+            audit_append(
+                actor=user,
+                verb=SUPERSEDED_VERB,
+                obj=previous,
+                details={"by": protocol.pk, **seal_details("protocol", previous.pk)},
+            )
+
+
+def _sealed_again(protocol: Protocol) -> dict[str, Any]:
+    """The details that seal a protocol in force again after a change the product allows
+    (withdrawn, its review flagged), so `audit verify` holds it to what it is now."""
+    if protocol.in_force_at is None:
+        return {}
+    return seal_details("protocol", protocol.pk)
 
 
 @transaction.atomic
@@ -273,12 +291,14 @@ def protocol_sign(
         pk__in=protocol.signatures.values_list("agency_id", flat=True)
     )
     if not still_to_sign.exists():
-        _bring_into_force(protocol)
+        _bring_into_force(protocol, user)
+        # Signed by every party, the protocol is the agreement: the entry seals its terms,
+        # parties and signatures.
         audit_append(
             actor=user,
-            verb="protocol.in_force",
+            verb=IN_FORCE_VERB,
             obj=protocol,
-            details={"supersedes": protocol.supersedes_id},
+            details={"supersedes": protocol.supersedes_id, **seal_details("protocol", protocol.pk)},
         )
     return signature
 
@@ -334,7 +354,7 @@ def protocol_withdraw(*, user: Any, protocol: Protocol, reason: str) -> Protocol
     protocol.withdrawn_by = user
     protocol.withdrawal_reason = reason.strip()
     protocol.save()
-    audit_append(actor=user, verb="protocol.withdraw", obj=protocol)
+    audit_append(actor=user, verb=WITHDRAW_VERB, obj=protocol, details=_sealed_again(protocol))
     return protocol
 
 
@@ -362,9 +382,9 @@ def protocols_flag_due_for_review(*, today: dt.date | None = None) -> list[Proto
         protocol.save(update_fields=["review_flagged_for", "review_flagged_at", "updated_at"])
         audit_append(
             actor=None,
-            verb="protocol.review_due",
+            verb=REVIEW_DUE_VERB,
             obj=protocol,
-            details={"review_date": protocol.review_date.isoformat()},
+            details={"review_date": protocol.review_date.isoformat(), **_sealed_again(protocol)},
         )
         flagged.append(protocol)
     return flagged

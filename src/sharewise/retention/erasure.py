@@ -19,15 +19,19 @@ from django.db import connection
 from django.db.models import Model, Q, QuerySet
 
 from sharewise.advice.models import AdviceRequest
+from sharewise.audit.seals import seal_details
+from sharewise.audit.services import audit_append
 from sharewise.consents.models import ConsentRecord
-from sharewise.crypto.rotation import signed_decision_updates_allowed
-from sharewise.decisions.models import Decision
+from sharewise.crypto.rotation import sealed_updates_allowed
+from sharewise.decisions.models import Decision, Status
+from sharewise.decisions.sealing import ERASE_VERB
 from sharewise.disclosures.models import (
     Disclosure,
     DisclosureItem,
     IdentityRelease,
     ProtectedIdentity,
 )
+from sharewise.disclosures.sealing import ERASE_VERB as DISCLOSURE_ERASE_VERB
 from sharewise.followups.models import (
     FollowUp,
     FollowUpContact,
@@ -236,6 +240,35 @@ def steps_plan(steps: list[Step]) -> Counter[str]:
     return counts
 
 
+def steps_reseal(steps: list[Step], *, actor: Any) -> int:
+    """Seal again, in the audit log, each sealed record the steps erased (audit/seals.py):
+    disposal is the one change the product makes to a signed decision, and the entry that
+    records it carries the hash of what is left, so `audit verify` still holds the record
+    to it. Called after `steps_apply`, in the same transaction; returns how many."""
+    records: dict[tuple[type[Model], int], Model] = {}
+    for queryset, _ in steps:
+        if queryset.model is Decision:
+            for decision in queryset.filter(status=Status.SIGNED):
+                records[(Decision, decision.pk)] = decision
+        elif queryset.model in (Disclosure, DisclosureItem, IdentityRelease):
+            ids = (
+                queryset.values("pk")
+                if queryset.model is Disclosure
+                else queryset.values("disclosure_id")
+            )
+            for disclosure in Disclosure.objects.filter(pk__in=ids, acknowledged_at__isnull=False):
+                records[(Disclosure, disclosure.pk)] = disclosure
+    for (model, pk), record in records.items():
+        verb = ERASE_VERB if model is Decision else DISCLOSURE_ERASE_VERB
+        audit_append(
+            actor=actor,
+            verb=verb,
+            obj=record,
+            details=seal_details(str(model._meta.model_name), pk),
+        )
+    return len(records)
+
+
 def steps_apply(steps: list[Step]) -> Counter[str]:
     """Erase: run each step in the caller's transaction; how many rows of each table."""
     if not connection.in_atomic_block:
@@ -245,16 +278,14 @@ def steps_apply(steps: list[Step]) -> Counter[str]:
         if values == DELETE:
             changed = queryset.count()
             queryset.delete()
-        elif queryset.model is Decision:
-            # A signed decision is never changed, save by disposal at the end of its
-            # retention: the one sanctioned way to lift the trigger, inside this
-            # transaction only (crypto.rotation; ADR 15).
-            assert isinstance(values, dict)
-            with signed_decision_updates_allowed(connection):
-                changed = queryset.update(**values)
         else:
+            # A sealed record (a signed decision, an acknowledged disclosure and what it
+            # shared) is never changed, save by disposal at the end of its retention: the
+            # one sanctioned way to lift its trigger, inside this transaction only
+            # (crypto.rotation; ADR 15). `steps_reseal` then seals what is left.
             assert isinstance(values, dict)
-            changed = queryset.update(**values)
+            with sealed_updates_allowed(connection, queryset.model._meta.db_table):
+                changed = queryset.update(**values)
         if changed:
             counts[_label(queryset.model)] += changed
     return counts

@@ -252,9 +252,9 @@ def retention_dispose(
     result = Disposal(person=person, kind=kind, reviews=[])
     now = timezone.now()
     for state in group:
-        result.rows_erased += erasure.steps_apply(
-            erasure.record_steps(kind, state.ref.object_id, person.pk)
-        )
+        steps = erasure.record_steps(kind, state.ref.object_id, person.pk)
+        result.rows_erased += erasure.steps_apply(steps)
+        erasure.steps_reseal(steps, actor=user)
         review = state.review
         assert review is not None
         review.status = ReviewStatus.DISPOSED

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_helen_journey import Journey, _with_totp, browser, plain_static
+from tests.browser.test_helen_journey import Journey, _with_totp, browser, follow, plain_static
 
 __all__ = ["browser", "plain_static"]
 
@@ -71,22 +71,18 @@ def test_disclosure_journey(browser: Any, live_server: Any) -> None:
     page.check("input[name=special_category_condition][value=safeguarding]")
     page.check("input[name=paragraph18_reason][value=would_prejudice_protection]")
     page.check("input[name=person_told][value=yes]")
-    page.get_by_role("button", name="Sign the decision").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Sign the decision"))
     # The decision page (with this area's part of it) is checked by test_helen_journey.
 
     # Share two facts and one opinion with the named health visitor, keeping the
     # neighbour who raised the concern out of it (3.50).
-    page.get_by_role("button", name="Share information").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Share information"))
     journey.audit()
-    page.get_by_role("link", name="Mark someone whose identity must be protected").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Mark someone whose identity must be protected"))
     journey.audit()
     page.fill("#name", "Ann Jones")
     page.check("#role-neighbour")
-    page.get_by_role("button", name="Protect their identity").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Protect their identity"))
     assert "/disclosures/new/" in page.url
     page.select_option("#recipient", f"user:{health.pk}:{hv.pk}")
     page.check("#channel-sharewise")
@@ -95,8 +91,7 @@ def test_disclosure_journey(browser: Any, live_server: Any) -> None:
         page, 2, "Ann Jones saw Amy come to school hungry on 3 days", "fact", "Class teacher"
     )
     _fill_item(page, 3, "I think Amy is afraid to go home", "opinion", "Class teacher")
-    page.get_by_role("button", name="Share the information").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Share the information"))
     journey.audit()
     disclosure_url = page.url
     assert "/disclosures/" in disclosure_url
@@ -107,13 +102,11 @@ def test_disclosure_journey(browser: Any, live_server: Any) -> None:
     recipient.sign_in(live_server.url, "hv", secrets["hv"])
     recipient.page.goto(f"{live_server.url}/disclosures/inbox/")
     recipient.audit()
-    recipient.page.get_by_role("link", name="Oakfield Primary School").click()
-    recipient.page.wait_for_load_state()
+    follow(recipient.page, recipient.page.get_by_role("link", name="Oakfield Primary School"))
     recipient.audit()
     assert "Do not pass it on" in recipient.page.inner_text("#limits")
     assert "Amy Brown" not in recipient.page.inner_text("main")
-    recipient.page.get_by_role("button", name="I accept these limits").click()
-    recipient.page.wait_for_load_state()
+    follow(recipient.page, recipient.page.get_by_role("button", name="I accept these limits"))
     recipient.audit()
     shown = recipient.page.inner_text("#items")
     assert "I think Amy is afraid to go home" in shown and "Opinion" in shown

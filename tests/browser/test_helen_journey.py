@@ -47,6 +47,15 @@ def browser() -> Iterator[Any]:
         chromium.close()
 
 
+def follow(page: Any, target: Any) -> None:
+    """Clicks a link or a submit button and waits for the page it leads to. Clicking and
+    then calling wait_for_load_state returns at once, while the old page is still loaded,
+    so the next step raced the navigation: a goto made straight after the two-factor code
+    was sent cancelled the sign-in, and the test found itself back at the code page."""
+    with page.expect_navigation():
+        target.click()
+
+
 def _with_totp(user: Any) -> str:
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
@@ -115,17 +124,15 @@ class Journey:
         self.audit()
         self.page.fill("input[name=login]", username)
         self.page.fill("input[name=password]", PASSWORD)
-        self.page.locator("form button[type=submit]").first.click()
-        self.page.wait_for_load_state()
+        follow(self.page, self.page.locator("form button[type=submit]").first)
         self.audit()
         self.page.fill("input[name=code]", _code(secret))
-        self.page.locator("form button[type=submit]").first.click()
-        self.page.wait_for_load_state()
+        follow(self.page, self.page.locator("form button[type=submit]").first)
+        assert "/2fa/" not in self.page.url, f"{username} was not signed in: {self.page.url}"
 
     def choose(self, value: str) -> None:
         self.page.locator(f"input[value='{value}']").first.check()
-        self.page.get_by_role("button", name="Continue").click()
-        self.page.wait_for_load_state()
+        follow(self.page, self.page.get_by_role("button", name="Continue"))
 
 
 @pytest.fixture
@@ -201,8 +208,7 @@ def test_helen_journey(browser: Any, live_server: Any) -> None:
     page.check("input[name=special_category_condition][value=safeguarding]")
     page.check("input[name=paragraph18_reason][value=would_prejudice_protection]")
     page.check("input[name=person_told][value=yes]")
-    page.get_by_role("button", name="Sign the decision").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Sign the decision"))
     journey.audit()
     assert "Signed by practitioner_a" in page.content()
     decision_url = page.url
@@ -278,8 +284,7 @@ def test_helen_under_the_duty_to_share_ends_on_a_record_that_says_refer_now(
         asked.append(fact)
         if fact == "reasons_not_to_seek_consent":
             page.locator("input[value='none']").check()
-            page.get_by_role("button", name="Continue").click()
-            page.wait_for_load_state()
+            follow(page, page.get_by_role("button", name="Continue"))
             continue
         if fact == "duty_detriment":
             page.fill(
@@ -298,8 +303,7 @@ def test_helen_under_the_duty_to_share_ends_on_a_record_that_says_refer_now(
     page.check("input[name=special_category_condition][value=safeguarding]")
     page.check("input[name=paragraph18_reason][value=would_prejudice_protection]")
     page.check("input[name=person_told][value=yes]")
-    page.get_by_role("button", name="Sign the decision").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Sign the decision"))
     journey.audit()
     record = page.inner_text("main")
     assert "Signed by practitioner_a" in record

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_helen_journey import Journey, _with_totp, browser, plain_static
+from tests.browser.test_helen_journey import Journey, _with_totp, browser, follow, plain_static
 from tests.reports.conftest import (
     NOT_SHARE,
     PUBLIC_TASK,
@@ -53,8 +53,7 @@ def test_the_monitoring_pages_pass_the_csp_and_axe(browser: Any, live_server: An
     assert fill == "rgb(29, 112, 184)"
     assert "January 2026" in page.inner_text("#table-decisions-by-outcome")
 
-    page.get_by_role("link", name="practitioner_a").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="practitioner_a"))
     journey.audit()
     assert "Signed a decision" in page.inner_text("#audit-summary")
 

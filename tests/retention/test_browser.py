@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from sharewise.retention import services
 from sharewise.retention.models import LegalHold, RecordKind, RetentionSchedule
-from tests.browser.test_helen_journey import Journey, _with_totp, browser, plain_static
+from tests.browser.test_helen_journey import Journey, _with_totp, browser, follow, plain_static
 
 from .conftest import make_child
 from .test_retention import ALL_DUE
@@ -53,19 +53,16 @@ def test_a_lead_holds_and_releases_and_the_pages_pass_axe(
     assert queue.locator("tbody tr").count() == 4
     assert name in queue.inner_text()
 
-    page.get_by_role("link", name="See what disposal of every record due would erase").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="See what disposal of every record due would erase"))
     journey.audit()
     page.go_back()
 
-    page.locator("table.govuk-table tbody a", has_text=name).first.click()
-    page.wait_for_load_state()
+    follow(page, page.locator("table.govuk-table tbody a", has_text=name).first)
     journey.audit()
     assert page.locator("h1").inner_text() == f"Retention of {name}'s records"
 
     # A hold without a reason is refused, with the error summary and the field marked.
-    page.get_by_role("button", name="Place the hold").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Place the hold"))
     journey.audit()
     assert "Enter why the records must be kept" in page.inner_text(".govuk-error-summary")
     # The field's hint and error are read out with it.
@@ -73,8 +70,7 @@ def test_a_lead_holds_and_releases_and_the_pages_pass_axe(
 
     page.select_option("#record", "person")
     page.fill("#reason", "Civil claim against the council")
-    page.get_by_role("button", name="Place the hold").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Place the hold"))
     journey.audit()
     assert "The legal hold is in force" in page.inner_text("main")
     assert "This person and all their records are on legal hold" in page.inner_text("main")
@@ -87,16 +83,13 @@ def test_a_lead_holds_and_releases_and_the_pages_pass_axe(
     assert "No record is due for review." in page.inner_text("main")
 
     page.goto(f"{base}/retention/people/{child.person.pk}/")
-    page.get_by_role("link", name="Release this hold").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("link", name="Release this hold"))
     journey.audit()
-    page.get_by_role("button", name="Release the hold").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Release the hold"))
     journey.audit()
     assert "Enter why the hold is released" in page.inner_text(".govuk-error-summary")
     page.fill("#reason", "The claim is settled")
-    page.get_by_role("button", name="Release the hold").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Release the hold"))
     journey.audit()
     assert "The legal hold has been released" in page.inner_text("main")
     assert not LegalHold.objects.get().in_force
@@ -107,14 +100,12 @@ def test_a_lead_holds_and_releases_and_the_pages_pass_axe(
     consent = RecordKind.CONSENT.value
     page.goto(f"{base}/retention/people/{child.person.pk}/{consent}/keep/")
     journey.audit()
-    page.get_by_role("button").filter(has_text="Keep").first.click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button").filter(has_text="Keep").first)
     journey.audit()
     assert page.locator(".govuk-error-summary").count() == 1
     page.goto(f"{base}/retention/people/{child.person.pk}/{consent}/dispose/")
     journey.audit()
-    page.get_by_role("button", name="Dispose of the records").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Dispose of the records"))
     journey.audit()
     assert "Confirm that these records are to be disposed of" in page.inner_text(
         ".govuk-error-summary"
@@ -129,8 +120,7 @@ def test_a_lead_holds_and_releases_and_the_pages_pass_axe(
     admin.page.goto(f"{base}/retention/schedules/{schedule.pk}/")
     admin.audit()
     admin.page.fill("#years", "none")
-    admin.page.get_by_role("button").filter(has_text="Save").first.click()
-    admin.page.wait_for_load_state()
+    follow(admin.page, admin.page.get_by_role("button").filter(has_text="Save").first)
     admin.audit()
     assert admin.page.locator(".govuk-error-summary").count() == 1
 

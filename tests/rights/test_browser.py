@@ -16,7 +16,7 @@ import pytest
 
 from sharewise.rights import tasks
 from sharewise.rights.models import SubjectAccessRequest
-from tests.browser.test_helen_journey import Journey, _with_totp, browser, plain_static
+from tests.browser.test_helen_journey import Journey, _with_totp, browser, follow, plain_static
 from tests.rights.conftest import Case
 
 __all__ = ["browser", "plain_static"]
@@ -34,8 +34,7 @@ def test_a_lead_asks_for_the_pdf_waits_and_downloads_it(
 
     page.goto(f"{live_server.url}/rights/people/{case.helen.pk}/")
     journey.audit()
-    page.get_by_role("button", name="Ask for the PDF").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Ask for the PDF"))
     journey.audit()
     assert page.get_by_role("heading", level=1).inner_text() == (
         "The subject access PDF is being prepared"
@@ -49,8 +48,7 @@ def test_a_lead_asks_for_the_pdf_waits_and_downloads_it(
     asked = SubjectAccessRequest.objects.get()
     tasks.subject_access_prepare.call(subject_access_request_id=asked.pk)
 
-    refresh.click()
-    page.wait_for_load_state()
+    follow(page, refresh)
     journey.audit()
     assert page.get_by_role("heading", level=1).inner_text() == ("The subject access PDF is ready")
     with page.expect_download() as download_info:

@@ -15,7 +15,7 @@ import pytest
 
 from sharewise.guidance.course import case_get, case_run, quiz_get
 from sharewise.guidance.explain import OUTCOME_WORDS
-from tests.browser.test_helen_journey import Journey, _with_totp, browser, plain_static
+from tests.browser.test_helen_journey import Journey, _with_totp, browser, follow, plain_static
 
 __all__ = ["browser", "plain_static"]
 
@@ -35,8 +35,7 @@ def test_a_practitioner_walks_the_course(browser: Any, live_server: Any) -> None
 
     page.goto(f"{live_server.url}/training/")
     journey.audit()
-    page.get_by_role("button", name=f"Start the course under {PACK}").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name=f"Start the course under {PACK}"))
     journey.audit()
     started = re.search(r"/training/records/(\d+)/", page.url)
     assert started, page.url
@@ -46,8 +45,7 @@ def test_a_practitioner_walks_the_course(browser: Any, live_server: Any) -> None
     page.goto(f"{record}/rule-4/")
     journey.audit()
     assert "Share with consent where possible" in page.get_by_role("heading", level=1).inner_text()
-    page.get_by_role("button", name="Continue").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Continue"))
     assert page.url.endswith("/rule-5/")
     journey.audit()
 
@@ -57,8 +55,7 @@ def test_a_practitioner_walks_the_course(browser: Any, live_server: Any) -> None
     journey.audit()
     for option in quiz.answers:
         page.get_by_label(option, exact=True).check()
-    page.get_by_role("button", name="Check my answer").click()
-    page.wait_for_load_state()
+    follow(page, page.get_by_role("button", name="Check my answer"))
     journey.audit()
     marked = page.inner_text("main")
     assert f"{len(quiz.options)} of {len(quiz.options)} right" in marked, marked[:2000]

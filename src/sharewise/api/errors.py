@@ -24,6 +24,7 @@ from ninja.parser import Parser
 
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.guidance.errors import GuidanceError
+from sharewise.input_limits import unstorable_text_problem
 
 logger = logging.getLogger("sharewise.api")
 
@@ -71,54 +72,63 @@ class SignRefused(ServiceError):
 
 def json_body(request: HttpRequest) -> Any:
     """The request body parsed as JSON, or MalformedJson saying what is wrong with it, in
-    the words `sharewise decide` uses for the same fault."""
+    the words `sharewise decide` uses for the same fault; UnstorableText for a string no
+    answer could use and no error message could quote (a lone surrogate cannot be written
+    out as UTF-8 either)."""
     try:
-        return json.loads(request.body)
+        body = json.loads(request.body)
     except json.JSONDecodeError as exc:
         raise MalformedJson(
             f"The request body is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})"
         ) from exc
     except UnicodeDecodeError as exc:
         raise MalformedJson("The request body is not UTF-8 text") from exc
+    refuse_unstorable_text(body)
+    return body
 
 
-class NulCharacter(Exception):
-    """Text holding the NUL character, which PostgreSQL cannot store in a text column (it
-    would fail with a database error, a 500) and which no name or note ever needs."""
+class UnstorableText(Exception):
+    """Text the database cannot store: the NUL character (PostgreSQL refuses it) or a lone
+    surrogate (UTF-8 cannot encode it). Either would fail on the write with a server error,
+    a 500; the rule is `sharewise.input_limits`."""
 
-    def __init__(self, field: str | None) -> None:
-        super().__init__(field)
+    def __init__(self, field: str | None, problem: str) -> None:
+        super().__init__(field, problem)
         self.field = field
+        self.problem = problem
 
 
-def refuse_nul(value: Any, path: str = "") -> None:
-    """Raise NulCharacter naming the first string in `value` (at any depth) holding NUL."""
+def refuse_unstorable_text(value: Any, path: str = "") -> None:
+    """Raise UnstorableText naming the first string in `value` (at any depth, keys too)
+    that the database could not store. Every string of every body and query passes here,
+    so no API field can reach the database with one."""
     if isinstance(value, str):
-        if "\x00" in value:
-            raise NulCharacter(path or None)
+        problem = unstorable_text_problem(value)
+        if problem is not None:
+            raise UnstorableText(path or None, problem)
     elif isinstance(value, dict):
         for key, item in value.items():
-            refuse_nul(key, path)
-            refuse_nul(item, f"{path}.{key}" if path else str(key))
+            refuse_unstorable_text(key, path)
+            refuse_unstorable_text(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for item in value:
-            refuse_nul(item, path)
+            refuse_unstorable_text(item, path)
 
 
 class JsonBodyParser(Parser):
     """Ninja's parser, with the reason a body is not JSON kept for the error message, and
-    text holding NUL refused before it can reach the database, on SQLite as on PostgreSQL."""
+    text the database cannot store refused before it can reach it, on SQLite as on
+    PostgreSQL."""
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         body = json_body(request)
-        refuse_nul(body)
         return cast(dict[str, Any], body)
 
     def parse_querydict(
         self, data: MultiValueDict[str, Any], list_fields: list[str], request: HttpRequest
     ) -> dict[str, Any]:
         parsed = super().parse_querydict(data, list_fields, request)
-        refuse_nul(parsed)
+        refuse_unstorable_text(parsed)
         return parsed
 
 
@@ -143,12 +153,12 @@ def error_document(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 422, _validation_document(exc.errors)
     if isinstance(exc, MalformedJson):
         return 400, error(exc.message)
-    if isinstance(exc, HttpError) and isinstance(exc.__cause__, NulCharacter):
+    if isinstance(exc, HttpError) and isinstance(exc.__cause__, UnstorableText):
         # Ninja wraps the parser's refusal in HttpError(400), as for MalformedJson.
         exc = exc.__cause__
-    if isinstance(exc, NulCharacter):
+    if isinstance(exc, UnstorableText):
         where = f"'{exc.field}'" if exc.field else "The request"
-        return 422, error(f"{where} must not contain the NUL character (\\u0000)", exc.field)
+        return 422, error(f"{where} {exc.problem}", exc.field)
     if isinstance(exc, HttpError):
         # Ninja wraps a parser's failure in HttpError(400); the parser's own reason is
         # more use to the caller than "Cannot parse request body".

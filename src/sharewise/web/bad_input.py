@@ -1,5 +1,5 @@
 """Requests Sharewise refuses before any view sees them: a body larger than it accepts
-(413, not 400) and text holding the NUL character (which PostgreSQL cannot store).
+(413, not 400) and text the database cannot store (the NUL character, a lone surrogate).
 
 Django refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE by raising RequestDataTooBig when
 something first reads it (the CSRF check reads every form), and turns that into its 400
@@ -23,6 +23,8 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.loader import render_to_string
 
+from sharewise.input_limits import unstorable_text_problem
+
 API_PREFIX = "/api/"
 
 
@@ -40,14 +42,16 @@ def body_too_large(request: HttpRequest) -> bool:
     return declared > limit
 
 
-def holds_nul(request: HttpRequest) -> bool:
-    """Whether a query or form value (or name) holds the NUL character. Reading the form
-    here is safe: the size was checked first, and Django keeps what it read for the view."""
+def holds_unstorable_text(request: HttpRequest) -> bool:
+    """Whether a query or form value (or name) holds text the database cannot store (the
+    NUL character; a lone surrogate, which Django's decoding already replaces, is checked
+    too so that the rule is the API's: sharewise.input_limits). Reading the form here is
+    safe: the size was checked first, and Django keeps what it read for the view."""
     for values in (request.GET, request.POST if request.method == "POST" else None):
         if values is None:
             continue
         for name, items in values.lists():
-            if "\x00" in name or any("\x00" in item for item in items):
+            if any(unstorable_text_problem(text) for text in (name, *items)):
                 return True
     return False
 
@@ -58,7 +62,7 @@ class BadInputMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not body_too_large(request):
-            if not request.path.startswith(API_PREFIX) and holds_nul(request):
+            if not request.path.startswith(API_PREFIX) and holds_unstorable_text(request):
                 return HttpResponse(render_to_string("400.html"), status=400)
             return self.get_response(request)
         if request.path.startswith(API_PREFIX):

@@ -1,0 +1,76 @@
+"""Input the database cannot store, dates outside the years a record can mean, and text
+longer than a practitioner would write are refused in the API's one error shape, naming the
+field, with nothing saved (issue 17, "server errors" and "input limits")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+
+from tests.api.conftest import ApiClient
+from tests.factories import Personas, PersonFactory
+
+# The JSON text of a lone surrogate, as an integrator's bug would send it: json.loads
+# turns it into a Python string that UTF-8 cannot encode.
+SURROGATE = '"\\ud800"'
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model.__module__.startswith("sharewise.") and model._meta.app_label != "api"
+    }
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "body"),
+    [
+        ("practitioner_a", "/advice", '{"text": %s}'),
+        ("practitioner_a", "/decisions", '{"person_id": {person}, "purpose": %s}'),
+        (
+            "practitioner_a",
+            "/people/{person}/protected-identities",
+            '{"name": %s, "role": "other"}',
+        ),
+        ("practitioner_a", "/requests/received", '{"requester_role": %s}'),
+        ("practitioner_a", "/followups", '{"trigger": %s}'),
+        ("manager_a", "/retention/people/{person}/holds", '{"reason": %s}'),
+        ("admin", "/protocols", '{"title": %s}'),
+    ],
+)
+def test_a_lone_surrogate_is_422_naming_the_field(
+    world: Personas, api_as: Callable[[Any], ApiClient], who: str, path: str, body: str
+) -> None:
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    api = api_as(getattr(world, who))
+    before = _counts()
+    raw = (body % SURROGATE).replace("{person}", str(person.pk))
+    response = api.post(path.replace("{person}", str(person.pk)), raw=raw)
+    assert response.status_code == 422, response.content
+    field = raw.split('"')[1] if raw.startswith('{"') and "person_id" not in raw else "purpose"
+    assert response.json() == {
+        "error": f"'{field}' must not contain a lone surrogate (\\ud800 to \\udfff): send "
+        "the text as UTF-8",
+        "field": field,
+    }
+    assert _counts() == before
+
+
+def test_a_lone_surrogate_is_refused_at_any_depth_and_in_a_key(
+    world: Personas, api_as: Callable[[Any], ApiClient]
+) -> None:
+    api = api_as(world.practitioner_a)
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    started = api.post("/decisions", {"person_id": person.pk, "purpose": "Refer"}).json()
+    response = api.send(
+        "patch",
+        f"/decisions/{started['id']}",
+        raw='{"details": {"notes": "a\\udc80b"}, "revision": ' + f"{started['revision']}}}",
+    )
+    assert (response.status_code, response.json()["field"]) == (422, "details.notes")
+    response = api.post("/decide", raw='{"reasons": {"\\ud83d": "x"}}')
+    assert (response.status_code, response.json()["field"]) == (422, "reasons")

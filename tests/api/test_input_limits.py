@@ -74,3 +74,75 @@ def test_a_lone_surrogate_is_refused_at_any_depth_and_in_a_key(
     assert (response.status_code, response.json()["field"]) == (422, "details.notes")
     response = api.post("/decide", raw='{"reasons": {"\\ud83d": "x"}}')
     assert (response.status_code, response.json()["field"]) == (422, "reasons")
+
+
+RECEIVED = {
+    "requester_role": "Detective constable",
+    "subject_name": "Helen Marsh",
+    "information_requested": "Attendance at appointments",
+    "purpose": "Strategy discussion",
+    "necessity": "To assess risk",
+    "channel": "letter",
+    "requester_name": "Sam Lee",
+    "requester_agency_name": "Northtown Police",
+    "received_at": "2025-01-06T10:00:00+00:00",
+}
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"received_at": "0001-01-01T00:00:00+05:00"}, "received_at"),
+        ({"received_at": "9999-12-31T23:59:59-05:00"}, "received_at"),
+        ({"due_on": "9999-12-31"}, "due_on"),
+        ({"subject_date_of_birth": "0001-01-01"}, "subject_date_of_birth"),
+    ],
+)
+def test_a_request_dated_outside_the_years_a_record_can_mean_is_refused(
+    world: Personas, api_as: Callable[[Any], ApiClient], changes: dict[str, Any], field: str
+) -> None:
+    api = api_as(world.practitioner_a)
+    before = _counts()
+    response = api.post("/requests/received", RECEIVED | changes)
+    assert response.status_code == 422, response.content
+    assert response.json() == {
+        "error": f"'{field}': must be a date between the years 1900 and 2100",
+        "field": field,
+    }
+    assert _counts() == before
+    assert api.post("/requests/received", RECEIVED).status_code == 201
+
+
+def test_every_input_model_of_the_api_takes_the_shared_checks() -> None:
+    # The date range (and the strictness) live on schemas.StrictInput; an input model
+    # made from ninja's Schema directly would silently skip them.
+    import inspect
+
+    from ninja import Schema
+
+    from sharewise.api.routes import (
+        advice,
+        decisions,
+        disclosures,
+        followups,
+        guidance,
+        people,
+        protocols,
+        requests,
+        retention,
+        rights,
+    )
+    from sharewise.api.schemas import StrictInput
+
+    modules = [advice, decisions, disclosures, followups, guidance, people, protocols]
+    modules += [requests, retention, rights]
+    inputs = [
+        (module.__name__, name)
+        for module in modules
+        for name, value in vars(module).items()
+        if inspect.isclass(value)
+        and issubclass(value, Schema)
+        and name.endswith("In")
+        and not issubclass(value, StrictInput)
+    ]
+    assert inputs == []

@@ -14,18 +14,31 @@ import datetime as dt
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic_core import PydanticCustomError
 
 from sharewise.decisions.models import Decision, Status
 from sharewise.decisions.selectors import decision_record
 from sharewise.decisions.services import decision_evaluate
 from sharewise.guidance.facts import CONTRACT_FACTS
 from sharewise.guidance.packs import pack_default_id, packs_dirs
+from sharewise.input_limits import date_out_of_range, date_range_message
 from sharewise.people.models import Person, Relationship
 
 
 class StrictInput(Schema):
     model_config = ConfigDict(strict=True, extra="forbid")
+
+    # Every date and time of every input model, whatever it is called: a year such as 1 or
+    # 9999 is a typing mistake, and it overflows the arithmetic done with it (a due date, a
+    # time zone moved to UTC) into a server error (sharewise.input_limits).
+    @field_validator("*", mode="after")
+    @classmethod
+    def _dates_within_range(cls, value: Any) -> Any:
+        for item in value if isinstance(value, list) else (value,):
+            if isinstance(item, dt.date) and date_out_of_range(item):
+                raise PydanticCustomError("date_out_of_range", date_range_message())
+        return value
 
 
 # --- The decision contract ------------------------------------------------------------

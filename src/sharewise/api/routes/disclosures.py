@@ -15,7 +15,6 @@ from typing import Annotated, Any, Literal
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from ninja import Field, P, QueryEx, Router, Schema, Status
-from pydantic import ConfigDict
 
 from sharewise.agencies.models import Agency, Team
 from sharewise.audit.services import audit_append
@@ -43,7 +42,7 @@ from sharewise.web.access import (
 
 from ..auth import token_user
 from ..errors import ErrorOut
-from ..schemas import AgencyOut
+from ..schemas import AgencyOut, StrictInput
 
 router = Router(tags=["Disclosures"])
 
@@ -62,10 +61,6 @@ ListLimit = QueryEx[
     int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
 ]
 ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
-
-
-class StrictInput(Schema):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 # Dates arrive as text in JSON; strict mode would refuse "2026-03-27" as a date.

@@ -14,7 +14,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
-from pydantic import ConfigDict
 
 from sharewise.agencies.models import Agency
 from sharewise.audit.services import audit_append
@@ -28,6 +27,7 @@ from sharewise.web.access import API_AGENCY_DECIDE, API_AGENCY_READ, API_ANY_TOK
 
 from ..auth import token_user
 from ..errors import ErrorOut
+from ..schemas import StrictInput
 
 router = Router(tags=["Follow-ups and meetings"])
 
@@ -49,12 +49,6 @@ def _paged(what: str) -> str:
         f"in all. The answer was a bare list of at most {MAX_LIST_LIMIT} before: the {what} "
         "are now under `items`."
     )
-
-
-class StrictInput(Schema):
-    # As api/schemas.py: strict, and unknown fields refused. Dates are the exception:
-    # JSON has no date type, so they come as "YYYY-MM-DD" text.
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 # --- Follow-ups -----------------------------------------------------------------------

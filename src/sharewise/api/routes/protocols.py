@@ -15,7 +15,6 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from pydantic import ConfigDict
 
 from sharewise.agencies.models import Agency
 from sharewise.common import ServiceError
@@ -41,6 +40,7 @@ from sharewise.web.access import (
 
 from ..auth import token_user
 from ..errors import ErrorOut
+from ..schemas import StrictInput
 
 router = Router(tags=["Information sharing protocols"])
 
@@ -52,10 +52,6 @@ WRITE_ERRORS: dict[int, Any] = {
     404: ErrorOut,
     422: ErrorOut,
 }
-
-
-class StrictInput(Schema):
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class PartyOut(Schema):

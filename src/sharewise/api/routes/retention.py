@@ -20,7 +20,6 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Field, P, QueryEx, Router, Schema, Status
-from pydantic import ConfigDict
 
 from sharewise.audit.services import audit_append
 from sharewise.common import ServiceError
@@ -37,6 +36,7 @@ from sharewise.web.access import (
 
 from ..auth import token_user
 from ..errors import ErrorOut
+from ..schemas import StrictInput
 
 router = Router(tags=["Retention"])
 
@@ -47,11 +47,6 @@ MAX_QUEUE_LIMIT = 200
 # their own (a 500), as for /people.
 MAX_OFFSET = 2**31 - 1
 KINDS = ", ".join(RecordKind.values)
-
-
-class StrictInput(Schema):
-    # As api/schemas.py: strict, and unknown fields refused.
-    model_config = ConfigDict(strict=True, extra="forbid")
 
 
 class ScheduleOut(Schema):

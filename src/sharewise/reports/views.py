@@ -30,7 +30,7 @@ from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.people.selectors import person_get_for_user
 from sharewise.web.access import LEAD_OR_AUDITOR, REPORTS_MONITOR, USER_AUDIT, access
 from sharewise.web.csv_export import csv_response
-from sharewise.web.forms import FormErrors
+from sharewise.web.forms import FormErrors, date_from_values
 
 from . import selectors
 from .dashboards import DASHBOARDS, Dashboard, dashboard_shown
@@ -38,6 +38,7 @@ from .selectors import ReportAccess, ReportScope
 
 # The period shown when none is chosen: this month and the eleven before it.
 DEFAULT_MONTHS = 12
+MAX_ID_DIGITS = 18
 
 # What this app's own audit entries mean, with the audit app's words for the rest.
 REPORT_VERB_LABELS = {
@@ -51,24 +52,16 @@ REPORT_VERB_LABELS = {
 
 def _date(query: QueryDict, name: str, errors: FormErrors, label: str) -> dt.date | None:
     """A GOV.UK date input (name-day, name-month, name-year) from the query; blank is None."""
-    parts = [query.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
-    if not any(parts):
-        return None
-    try:
-        day, month, year = (int(p) for p in parts)
-        if year < 1900:
-            raise ValueError
-        return dt.date(year, month, day)
-    except ValueError:
-        errors.add(name, f"{label} must be a real date, like 1 4 2026")
-        return None
+    return date_from_values(query, name, errors, label, example="1 4 2026")
 
 
 def _number(query: QueryDict, name: str, errors: FormErrors, message: str) -> int | None:
     value = query.get(name, "").strip()
     if not value:
         return None
-    if not value.isdigit():
+    # An id is at most a 64-bit integer to the database; a longer number is no agency's,
+    # and would fail in the query with a server error.
+    if not (value.isascii() and value.isdigit()) or len(value) > MAX_ID_DIGITS:
         errors.add(name, message)
         return None
     return int(value)

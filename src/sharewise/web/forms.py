@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.text import slugify
 
 from sharewise.common import PermissionDenied, ServiceError
+from sharewise.input_limits import EARLIEST_YEAR, LATEST_YEAR
 
 T = TypeVar("T")
 
@@ -65,16 +66,31 @@ def date_from_parts(
     request: HttpRequest, name: str, errors: FormErrors, label: str
 ) -> dt.date | None:
     """A GOV.UK date input (name-day, name-month, name-year) as a date; blank is None."""
-    parts = [request.POST.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
+    return date_from_values(request.POST, name, errors, label)
+
+
+def date_from_values(
+    values: QueryDict, name: str, errors: FormErrors, label: str, example: str = "27 3 2019"
+) -> dt.date | None:
+    """A GOV.UK date input read from a form or a query (a report's period). A date that is
+    not real, or outside the years a record can mean (sharewise.input_limits), is an error
+    beside its field: a year of twenty digits would otherwise overflow into a server error."""
+    parts = [values.get(f"{name}-{p}", "").strip() for p in ("day", "month", "year")]
     if not any(parts):
         return None
+    # isdigit() alone would take "²" or "١" (Arabic-Indic one), which int() reads as a
+    # number: the parts are ASCII digits, as the numeric keypad sends them.
+    if not all(p.isascii() and p.isdigit() for p in parts):
+        errors.add(name, f"{label} must be a real date, like {example}")
+        return None
+    day, month, year = (int(p) for p in parts)
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        errors.add(name, f"{label} must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+        return None
     try:
-        day, month, year = (int(p) for p in parts)
-        if year < 1900:
-            raise ValueError
         return dt.date(year, month, day)
-    except ValueError:
-        errors.add(name, f"{label} must be a real date, like 27 3 2019")
+    except (ValueError, OverflowError):
+        errors.add(name, f"{label} must be a real date, like {example}")
         return None
 
 

@@ -26,11 +26,23 @@ class SummaryError:
     target_id: str
 
 
+class FieldMessages(dict[str, str]):
+    """Messages by field name; a field without one reads as "" rather than failing.
+
+    Templates look messages up as `errors.by_field.NAME`, and a name without a message is
+    the usual case. Django silences a missing variable, but not a missing argument of a
+    filter (`{{ errors.by_field.a|default:errors.by_field.b }}`), which raised
+    VariableDoesNotExist and turned the "check again" page into a server error."""
+
+    def __missing__(self, key: str) -> str:
+        return ""
+
+
 @dataclass
 class FormErrors:
     """The errors of one submitted form, by field, in the order they were found."""
 
-    by_field: dict[str, str] = field(default_factory=dict)
+    by_field: dict[str, str] = field(default_factory=FieldMessages)
 
     def add(self, name: str, message: str) -> None:
         self.by_field.setdefault(name, message)

@@ -154,6 +154,14 @@ class FollowUpDetailOut(FollowUpOut):
 def followup_create(request: HttpRequest, payload: FollowUpCreateIn) -> Any:
     user = token_user(request)
     decision = meeting_action = None
+    if payload.decision_id is not None and payload.meeting_action_id is not None:
+        # A follow-up belongs to one of the two; taking the decision and dropping the
+        # action would leave the action looking unfollowed while this one ran.
+        raise ServiceError(
+            "Give the decision_id or the meeting_action_id, not both: a follow-up is agreed "
+            "with one decision or one meeting action",
+            field="meeting_action_id",
+        )
     if payload.decision_id is not None:
         decision = _named(
             "decision_id",

@@ -43,3 +43,54 @@ def date_out_of_range(value: dt.date) -> bool:
 
 def date_range_message() -> str:
     return f"must be a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}"
+
+
+# --- How long free text may be ----------------------------------------------------------
+#
+# Three kinds, each with the limit a practitioner would think sensible. A limit is never
+# applied by cutting the text short: the record must hold what was entered, so text over
+# its limit is refused with the limit named, and the practitioner decides what to leave out.
+
+# A name, a title, a role, a kind of information: one line.
+SHORT_TEXT = 300
+# A purpose, a reason, a trigger, what is asked for: a paragraph or a few.
+REASON_TEXT = 5_000
+# Notes, findings, the text shared, a request for advice: a long note, about eight pages.
+LONG_TEXT = 20_000
+
+# The fields of each kind by name, wherever they are (a model field, an API field, a form
+# input): a field not named here that holds free text is LONG_TEXT, and a CharField keeps
+# the max_length its model declares.
+SHORT_TEXT_FIELDS = frozenset(
+    {"title", "name", "full_name", "role", "source", "party", "with_whom", "chair"}
+    | {"owner_name", "agency_name", "signatory_name", "signatory_role", "recipient_name"}
+    | {"requester_name", "requester_role", "requester_agency_name", "subject_name"}
+    | {"information_kind", "recipient", "advice_from", "lawful_basis"}
+)
+REASON_TEXT_FIELDS = frozenset(
+    {"purpose", "reason", "necessity", "trigger", "information_requested", "identity_check"}
+    | {"channel_details", "subject_told_how", "address", "subject_address", "how"}
+    | {"stopped_reason", "withdrawn_reason", "withdrawal_reason", "outcome_reason"}
+    | {"person_not_told_reason", "kept_reason", "release_reason", "question"}
+)
+# Lists whose every item is one line: kinds of information, purposes, recipients.
+SHORT_ITEM_FIELDS = frozenset(
+    {"information", "purposes", "recipients", "data_items", "informed_points"}
+    | {"agencies_involved", "aliases", "extra_terms"}
+)
+
+
+def text_limit(field: str) -> int:
+    """The most characters free text in `field` may hold (its last dotted part names it:
+    "details.notes" is a note, "reasons.public_interest" a reason)."""
+    parts = field.split(".")
+    name = parts[-1]
+    if name in SHORT_TEXT_FIELDS or name in SHORT_ITEM_FIELDS:
+        return SHORT_TEXT
+    if name in REASON_TEXT_FIELDS or (len(parts) > 1 and parts[-2] == "reasons"):
+        return REASON_TEXT
+    return LONG_TEXT
+
+
+def text_too_long_message(label: str, limit: int, length: int) -> str:
+    return f"{label} must be {limit:,} characters or fewer; this is {length:,}"

@@ -146,3 +146,89 @@ def test_every_input_model_of_the_api_takes_the_shared_checks() -> None:
         and not issubclass(value, StrictInput)
     ]
     assert inputs == []
+
+
+# --- How long free text may be ------------------------------------------------------------
+
+
+def _protocol_body(world: Personas, **changes: Any) -> dict[str, Any]:
+    return {"title": "Riverside information sharing", "parties": [world.agency_a.pk]} | changes
+
+
+@pytest.mark.parametrize(
+    ("who", "path", "body", "field", "limit"),
+    [
+        ("practitioner_a", "/decisions", {"purpose": "x" * 5_001}, "purpose", 5_000),
+        ("practitioner_a", "/decisions", {"recipient": "x" * 301}, "recipient", 300),
+        ("practitioner_a", "/decisions", {"information": ["x" * 301]}, "information", 300),
+        (
+            "manager_a",
+            "/retention/people/{person}/holds",
+            {"reason": "x" * 200_000},
+            "reason",
+            5_000,
+        ),
+        ("admin", "/protocols", {"title": "x" * 200_000}, "title", 300),
+        ("practitioner_a", "/advice", {"text": "x" * 20_001}, "text", 20_000),
+    ],
+)
+def test_free_text_over_the_limit_of_its_kind_is_422_naming_the_field_and_the_limit(
+    world: Personas,
+    api_as: Callable[[Any], ApiClient],
+    who: str,
+    path: str,
+    body: dict[str, Any],
+    field: str,
+    limit: int,
+) -> None:
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    api = api_as(getattr(world, who))
+    before = _counts()
+    full = {"person_id": person.pk, "purpose": "Refer"} if path == "/decisions" else {}
+    if path == "/protocols":
+        full = _protocol_body(world)
+    response = api.post(path.replace("{person}", str(person.pk)), full | body)
+    assert response.status_code == 422, response.content
+    length = len(body[field]) if isinstance(body[field], str) else len(body[field][0])
+    assert response.json() == {
+        "error": f"'{field}' must be {limit:,} characters or fewer; this is {length:,}",
+        "field": field,
+    }
+    assert _counts() == before
+
+
+def test_text_at_the_limit_is_kept_whole(
+    world: Personas, api_as: Callable[[Any], ApiClient]
+) -> None:
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    purpose = "é" * 5_000
+    response = api_as(world.practitioner_a).post(
+        "/decisions", {"person_id": person.pk, "purpose": purpose}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["purpose"] == purpose
+    title = "T" * 300
+    response = api_as(world.admin).post("/protocols", _protocol_body(world, title=title))
+    assert response.status_code == 201, response.content
+    assert response.json()["title"] == title
+
+
+def test_a_field_shorter_in_the_record_than_its_kind_is_refused_on_save(
+    world: Personas, api_as: Callable[[Any], ApiClient]
+) -> None:
+    # A meeting's chair is kept in 200 characters: within a short field's 300, so the
+    # record's own check (sharewise.storable) refuses it, as PostgreSQL would have with a
+    # server error, and SQLite not at all.
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    api = api_as(world.practitioner_a)
+    before = _counts()
+    response = api.post(
+        "/meetings",
+        {"kind": "marac", "held_on": "2025-01-06", "chair": "C" * 250, "person_ids": [person.pk]},
+    )
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "error": "Chair must be 200 characters or fewer; this is 250",
+        "field": "chair",
+    }
+    assert _counts() == before

@@ -24,7 +24,7 @@ from ninja.parser import Parser
 
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.guidance.errors import GuidanceError
-from sharewise.input_limits import unstorable_text_problem
+from sharewise.input_limits import text_limit, text_too_long_message, unstorable_text_problem
 
 logger = logging.getLogger("sharewise.api")
 
@@ -115,6 +115,34 @@ def refuse_unstorable_text(value: Any, path: str = "") -> None:
             refuse_unstorable_text(item, path)
 
 
+class TextTooLong(Exception):
+    """Free text over the limit of its kind (sharewise.input_limits): refused, never cut
+    short, before anything is done with it."""
+
+    def __init__(self, field: str | None, limit: int, length: int) -> None:
+        super().__init__(field, limit, length)
+        self.field = field
+        self.limit = limit
+        self.length = length
+
+
+def refuse_long_text(value: Any, path: str = "") -> None:
+    """Raise TextTooLong naming the first string in `value` longer than its field's kind
+    allows. The record's own check (sharewise.storable) would refuse it too, on save; this
+    answers first, naming the field as the caller spelled it, before a long text is
+    redacted, matched or decided with."""
+    if isinstance(value, str):
+        limit = text_limit(path)
+        if len(value) > limit:
+            raise TextTooLong(path or None, limit, len(value))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            refuse_long_text(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for item in value:
+            refuse_long_text(item, path)
+
+
 class JsonBodyParser(Parser):
     """Ninja's parser, with the reason a body is not JSON kept for the error message, and
     text the database cannot store refused before it can reach it, on SQLite as on
@@ -122,6 +150,7 @@ class JsonBodyParser(Parser):
 
     def parse_body(self, request: HttpRequest) -> dict[str, Any]:
         body = json_body(request)
+        refuse_long_text(body)
         return cast(dict[str, Any], body)
 
     def parse_querydict(
@@ -129,6 +158,7 @@ class JsonBodyParser(Parser):
     ) -> dict[str, Any]:
         parsed = super().parse_querydict(data, list_fields, request)
         refuse_unstorable_text(parsed)
+        refuse_long_text(parsed)
         return parsed
 
 
@@ -153,9 +183,12 @@ def error_document(exc: Exception) -> tuple[int, dict[str, Any]]:
         return 422, _validation_document(exc.errors)
     if isinstance(exc, MalformedJson):
         return 400, error(exc.message)
-    if isinstance(exc, HttpError) and isinstance(exc.__cause__, UnstorableText):
+    if isinstance(exc, HttpError) and isinstance(exc.__cause__, (UnstorableText, TextTooLong)):
         # Ninja wraps the parser's refusal in HttpError(400), as for MalformedJson.
         exc = exc.__cause__
+    if isinstance(exc, TextTooLong):
+        where = f"'{exc.field}'" if exc.field else "The text"
+        return 422, error(text_too_long_message(where, exc.limit, exc.length), exc.field)
     if isinstance(exc, UnstorableText):
         where = f"'{exc.field}'" if exc.field else "The request"
         return 422, error(f"{where} {exc.problem}", exc.field)

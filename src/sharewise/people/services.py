@@ -12,6 +12,7 @@ from sharewise.agencies.models import Agency
 from sharewise.agencies.selectors import agency_ids_for_user, require_recording_role
 from sharewise.audit.services import audit_append
 from sharewise.common import PermissionDenied, ServiceError
+from sharewise.storable import record_refused
 
 from .identifiers import nhs_number_clean, upn_clean
 from .models import Alias, CapacityAssessment, CompetenceAssessment, Person, Relationship
@@ -60,7 +61,13 @@ def person_create(
         care_order=care_order,
         created_by=user,
     )
-    Alias.objects.bulk_create(Alias(person=person, name=a.strip()) for a in aliases if a.strip())
+    names = [Alias(person=person, name=a.strip()) for a in aliases if a.strip()]
+    # bulk_create sends no pre_save, so the aliases are checked as a save would check them.
+    for alias in names:
+        refused = record_refused(alias)
+        if refused is not None:
+            raise ServiceError(f"Each alias: {refused.message}", field="aliases")
+    Alias.objects.bulk_create(names)
     audit_append(actor=user, verb="person.create", obj=person)
     return person
 

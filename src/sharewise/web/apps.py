@@ -10,6 +10,12 @@ class WebConfig(AppConfig):
     verbose_name = "Sharewise web pages"
 
     def ready(self) -> None:
+        # Every save of a record checks its free text, whichever way it came in
+        # (sharewise.storable); connected here, where the application starts.
+        from sharewise import storable
+
+        storable.connect()
+
         # The packs are loaded and linted when the application starts, so a pack that
         # cannot be decided with stops `sharewise serve` with the reasons, rather than
         # failing a practitioner halfway through a decision.

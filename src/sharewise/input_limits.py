@@ -25,6 +25,11 @@ EARLIEST_YEAR = 1900
 LATEST_YEAR = 2100
 
 
+# The largest id either database can hold (a signed 64-bit integer). A larger number sent
+# as an id is nobody's record, and a query with it fails with a server error on SQLite.
+LARGEST_ID = 2**63 - 1
+
+
 def unstorable_text_problem(value: str) -> str | None:
     """Why `value` cannot be stored, in words to follow the field's name, or None."""
     found = _UNSTORABLE.search(value)

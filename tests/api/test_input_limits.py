@@ -232,3 +232,17 @@ def test_a_field_shorter_in_the_record_than_its_kind_is_refused_on_save(
         "field": "chair",
     }
     assert _counts() == before
+
+
+def test_an_id_too_large_for_the_database_is_no_agency(
+    world: Personas, api_as: Callable[[Any], ApiClient]
+) -> None:
+    api = api_as(world.admin)
+    before = _counts()
+    response = api.post("/protocols", _protocol_body(world, parties=[10**20]))
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "error": "Choose the parties from the agencies listed",
+        "field": "parties",
+    }
+    assert _counts() == before

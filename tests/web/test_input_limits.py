@@ -172,3 +172,14 @@ def test_free_text_over_its_limit_is_a_field_error_and_nothing_is_saved(
     assert response.status_code == 400, response.content.decode()[:3000]
     assert message in response.content.decode()
     assert _counts() == before
+
+
+def test_a_party_id_too_large_for_the_database_is_a_field_error(
+    world: Personas, sign_in: Any
+) -> None:
+    client = _signed_in(world, sign_in, world.admin)
+    before = _counts()
+    response = client.post("/protocols/new/", {"title": "Sharing", "parties": HUGE})
+    assert response.status_code == 400
+    assert "Choose the parties from the agencies listed" in response.content.decode()
+    assert _counts() == before

@@ -23,6 +23,7 @@ from sharewise.audit.seals import seal_details
 from sharewise.audit.services import audit_append
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.decisions.models import Article6Basis, SpecialCategoryCondition
+from sharewise.input_limits import LARGEST_ID
 
 from .models import Protocol, ProtocolSignature, Status
 from .sealing import IN_FORCE_VERB, REVIEW_DUE_VERB, SUPERSEDED_VERB, WITHDRAW_VERB
@@ -68,7 +69,11 @@ def _apply_terms(protocol: Protocol, terms: ProtocolTerms) -> list[Agency]:
     if not title:
         raise ServiceError("Enter a title for the protocol", field="title")
     wanted = list(dict.fromkeys(terms.party_ids))
-    parties = list(Agency.objects.filter(pk__in=wanted))
+    parties = (
+        list(Agency.objects.filter(pk__in=wanted))
+        if all(0 < pk <= LARGEST_ID for pk in wanted)
+        else []
+    )
     if len(parties) != len(wanted):
         raise ServiceError("Choose the parties from the agencies listed", field="parties")
     for value in terms.article6_bases:

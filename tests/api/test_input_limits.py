@@ -246,3 +246,18 @@ def test_an_id_too_large_for_the_database_is_no_agency(
         "field": "parties",
     }
     assert _counts() == before
+
+
+def test_the_openapi_document_states_the_limits(db: None) -> None:
+    from django.test import Client
+
+    schemas = Client().get("/api/v1/openapi.json").json()["components"]["schemas"]
+    start = schemas["DecisionStartIn"]["properties"]
+    assert (start["purpose"]["maxLength"], start["recipient"]["maxLength"]) == (5_000, 300)
+    assert start["information"]["items"]["maxLength"] == 300
+    assert schemas["ProtocolIn"]["properties"]["title"]["maxLength"] == 300
+    assert schemas["HoldIn"]["properties"]["reason"]["maxLength"] == 5_000
+    assert schemas["AnswersIn"]["properties"]["reasons"]["additionalProperties"] == {
+        "type": "string",
+        "maxLength": 5_000,
+    }

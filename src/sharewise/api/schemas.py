@@ -22,12 +22,28 @@ from sharewise.decisions.selectors import decision_record
 from sharewise.decisions.services import decision_evaluate
 from sharewise.guidance.facts import CONTRACT_FACTS
 from sharewise.guidance.packs import pack_default_id, packs_dirs
-from sharewise.input_limits import date_out_of_range, date_range_message
+from sharewise.input_limits import date_out_of_range, date_range_message, text_limit
 from sharewise.people.models import Person, Relationship
 
 
+def _document_text_limits(schema: dict[str, Any]) -> None:
+    """Write each text property's limit into the OpenAPI document as maxLength, from the
+    rule the parser enforces (sharewise.input_limits), so the two cannot disagree."""
+    for name, prop in schema.get("properties", {}).items():
+        for option in (prop, *prop.get("anyOf", ())):
+            if option.get("type") == "string" and not {"enum", "format"} & option.keys():
+                option.setdefault("maxLength", text_limit(name))
+            items = option.get("items", {})
+            if option.get("type") == "array" and items.get("type") == "string":
+                items.setdefault("maxLength", text_limit(name))
+            values = option.get("additionalProperties")
+            # Text by key, as the reasons by fact: each value is a reason.
+            if isinstance(values, dict) and values.get("type") == "string":
+                values.setdefault("maxLength", text_limit(f"{name}.value"))
+
+
 class StrictInput(Schema):
-    model_config = ConfigDict(strict=True, extra="forbid")
+    model_config = ConfigDict(strict=True, extra="forbid", json_schema_extra=_document_text_limits)
 
     # Every date and time of every input model, whatever it is called: a year such as 1 or
     # 9999 is a typing mistake, and it overflows the arithmetic done with it (a due date, a

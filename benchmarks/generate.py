@@ -1051,6 +1051,25 @@ class Generator:
                 for uid, _, agency_id, role in self.users
             ),
         )
+        # Everyone whose role shows identifiable data has set up an authenticator app, as a
+        # live partnership's staff must before the web or the API serves them (one secret
+        # for all: nobody signs in to a generated partnership with a code).
+        from allauth.mfa.adapter import get_adapter
+        from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+        from sharewise.agencies.models import ROLES_SEEING_IDENTIFIABLE_DATA
+
+        totp = json.dumps({"secret": get_adapter().encrypt(generate_totp_secret())})
+        copy_rows(
+            cur,
+            "mfa_authenticator",
+            ("id", "user_id", "type", "data", "created_at"),
+            (
+                (uid, uid, "totp", totp, created)
+                for uid, _, _, role in self.users
+                if role in ROLES_SEEING_IDENTIFIABLE_DATA
+            ),
+        )
         # account_create's entries: no actor, the new user, its agency and role.
         base = self.start - 30 * DAY
         for n, (uid, _, agency_id, role) in enumerate(self.users):
@@ -1780,6 +1799,7 @@ class Generator:
             ("auth_user", "id"),
             ("accounts_profile", "id"),
             ("agencies_membership", "id"),
+            ("mfa_authenticator", "id"),
             ("people_person", "id"),
             ("consents_consentrecord", "id"),
             ("decisions_decision", "id"),

@@ -101,3 +101,21 @@ def decisions_about(person: Person, user: Any, count: int) -> Any:
         Decision(**{**fields, "purpose": f"Decision {n}"}) for n in range(count - 1)
     )
     return first
+
+
+def give_authenticator(user: Any) -> Any:
+    """Give `user` an authenticator app, as anyone whose role shows identifiable data must
+    have before the web or the API serves them (accounts.middleware, api.services)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    return user
+
+
+def api_token_for(user: Any, name: str = "tests") -> str:
+    """A working API token of `user`, who has set up two-factor authentication."""
+    from sharewise.api.services import api_token_create
+
+    return api_token_create(user=give_authenticator(user), name=name)[1]

@@ -176,6 +176,9 @@ MIDDLEWARE = [
     # Permissions-Policy go on every response, error pages included.
     "csp.middleware.CSPMiddleware",
     "sharewise.web.security.PermissionsPolicyMiddleware",
+    # No copy of a page or an answer that may hold personal data is kept by a browser or
+    # a proxy; only the public guidance pages may be.
+    "sharewise.web.security.CacheControlMiddleware",
     # Refuses a body over DATA_UPLOAD_MAX_MEMORY_SIZE with 413, and text holding NUL.
     # Last, so that its answers pass back through all the others and get their headers; it
     # still runs before anything reads the body (the CSRF check does, in the view phase

@@ -23,11 +23,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from ninja.operation import PathView
 
-from sharewise.api.services import api_token_create
 from sharewise.consents.services import consent_record
 from sharewise.decisions import services as decision_services
 from sharewise.web.access import Policy, policy_of
-from tests.factories import Personas, PersonFactory, personas
+from tests.factories import Personas, PersonFactory, api_token_for, personas
 
 PERSONAS = (
     "anonymous",
@@ -223,7 +222,7 @@ def _build_world() -> World:
     for persona in SIGNED_IN_PERSONAS:
         RecoveryCodes.activate(getattr(people, persona))
     tokens = {
-        persona: api_token_create(user=getattr(people, persona), name="access matrix")[1]
+        persona: api_token_for(getattr(people, persona), "access matrix")
         for persona in SIGNED_IN_PERSONAS
     }
     world = World(people, person, signed, draft, answered, consent, tokens)

@@ -209,3 +209,9 @@ def test_access(route: Route, method: str, persona: str, access_world: World, si
         f"{' (answered by /' + answering.route + ')' if shadowed else ''}, "
         f"got {response.status_code} {response.headers.get('Location', '')}"
     )
+    # Whatever the answer, no browser or proxy keeps a copy of it, but of a public guidance
+    # page seen by someone not signed in: a shared computer's cache must hold no record.
+    stored = policy is access.PUBLIC and persona == "anonymous"
+    assert (response.headers.get("Cache-Control") == "no-store, private") is not stored, (
+        f"{method} {url} as {persona}: Cache-Control {response.headers.get('Cache-Control')}"
+    )

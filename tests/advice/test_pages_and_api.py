@@ -11,10 +11,9 @@ from django.test import Client
 
 from sharewise.advice import services
 from sharewise.advice.models import AdviceRequest, Status
-from sharewise.api.services import api_token_create
 from sharewise.decisions import services as decision_services
 from sharewise.people.models import Person
-from tests.factories import personas
+from tests.factories import api_token_for, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +117,7 @@ def test_the_lists_make_a_bounded_number_of_queries(
 
 
 def _api(user: Any) -> Any:
-    _, token = api_token_create(user=user, name="tests")
+    token = api_token_for(user, "tests")
     client = Client()
     headers = {"Authorization": f"Bearer {token}"}
 

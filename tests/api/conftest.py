@@ -10,8 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from sharewise.api.services import api_token_create
-from tests.factories import Personas, personas
+from tests.factories import Personas, api_token_for, give_authenticator, personas
 
 API = "/api/v1"
 
@@ -47,7 +46,12 @@ class ApiClient:
 
 @pytest.fixture
 def world(db: None) -> Personas:
-    return personas()
+    """The personas, each having set up an authenticator app, as the API asks of anyone
+    whose role shows identifiable data (tests/api/test_tokens.py tests the refusal)."""
+    people = personas()
+    for user in (people.practitioner_a, people.auditor_a, people.practitioner_b):
+        give_authenticator(user)
+    return people
 
 
 @pytest.fixture
@@ -55,7 +59,7 @@ def api_as() -> Callable[[Any], ApiClient]:
     """An API client holding a new token of `user`."""
 
     def make(user: Any) -> ApiClient:
-        _, token = api_token_create(user=user, name="tests")
+        token = api_token_for(user, "tests")
         return ApiClient(token)
 
     return make

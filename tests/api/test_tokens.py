@@ -172,3 +172,55 @@ def test_last_used_at_is_written_at_most_once_a_minute(world) -> None:
     client.get("/people")
     record.refresh_from_db()
     assert record.last_used_at is not None and record.last_used_at > a_while_ago
+
+
+# Two-factor authentication is not for the web alone (DESIGN.md capability 12): a token
+# made for someone who has still to set up an authenticator app must not be the way round it.
+MUST_ENROL = (
+    "This token's user must protect their account with two-factor authentication before "
+    "the API will answer: sign in to Sharewise on the web and set up an authenticator app."
+)
+
+
+@pytest.mark.parametrize("demo", [False, True])
+def test_a_token_of_someone_who_must_still_set_up_two_factor_is_refused(
+    world, settings, demo: bool
+) -> None:
+    from allauth.mfa.models import Authenticator
+
+    _, token = api_token_create(user=world.practitioner_a, name="case system")
+    assert ApiClient(token).get("/people").status_code == 200
+    # They lose their authenticator (an administrator reset it when the phone was lost).
+    Authenticator.objects.filter(user=world.practitioner_a).delete()
+    settings.SHAREWISE_DEMO = demo
+    response = ApiClient(token).get("/people")
+    assert response.status_code == 403
+    assert response.json() == {"error": MUST_ENROL, "field": None}
+    # The same for a write, and nothing is written.
+    from sharewise.decisions.models import Decision
+    from tests.factories import PersonFactory
+
+    person = PersonFactory(agency=world.agency_a)
+    refused = ApiClient(token).post("/decisions", {"person_id": person.pk, "pack": "hmg-2024"})
+    assert (refused.status_code, refused.json()) == (403, {"error": MUST_ENROL, "field": None})
+    assert not Decision.objects.exists()
+
+
+def test_a_role_without_identifiable_data_needs_no_second_factor_for_the_api(world) -> None:
+    # The partnership administrator sees no case records, so has no second factor to give.
+    _, token = api_token_create(user=world.admin, name="reports")
+    response = ApiClient(token).get("/people")
+    assert response.json().get("error") != MUST_ENROL, response.json()
+
+
+def test_token_create_is_refused_for_someone_who_must_still_set_up_two_factor(
+    world, capsys
+) -> None:
+    from allauth.mfa.models import Authenticator
+
+    Authenticator.objects.filter(user=world.practitioner_a).delete()
+    assert main(["token", "create", "practitioner_a", "--name", "Case system"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "practitioner_a must set up two-factor authentication" in captured.err
+    assert not ApiToken.objects.filter(user=world.practitioner_a).exists()

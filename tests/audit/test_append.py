@@ -12,7 +12,7 @@ from sharewise.audit.services import audit_append
 from sharewise.audit.verification import audit_chain_verify
 from sharewise.decisions import services
 from sharewise.guidance.audit_chain import GENESIS_HASH, ChainSummary
-from tests.factories import personas
+from tests.factories import api_token_for, personas
 
 from .journey import helen_signed
 
@@ -93,10 +93,9 @@ def test_reads_of_personal_data_are_recorded_with_the_request_id(world, sign_in)
 
 
 def test_the_api_reads_are_recorded(world) -> None:
-    from sharewise.api.services import api_token_create
 
     decision = helen_signed(world)
-    _, token = api_token_create(user=world.practitioner_a, name="case system")
+    token = api_token_for(world.practitioner_a, "case system")
     assert AuditEntry.objects.order_by("-id")[0].verb == "api.token_create"
     client = Client(HTTP_AUTHORIZATION=f"Bearer {token}")
     for url in (

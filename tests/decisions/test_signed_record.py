@@ -12,7 +12,6 @@ from typing import Any
 import pytest
 from django.test import Client, RequestFactory
 
-from sharewise.api.services import api_token_create
 from sharewise.cli import main
 from sharewise.decisions import services
 from sharewise.decisions.models import Decision, Status
@@ -21,7 +20,7 @@ from sharewise.decisions.selectors import decision_record, decision_replay
 from sharewise.decisions.views import _record_context
 from sharewise.guidance.packs import pack_get
 from sharewise.rights import services as rights_services
-from tests.factories import PersonFactory, personas
+from tests.factories import PersonFactory, api_token_for, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -148,7 +147,7 @@ def test_the_record_page_pdf_api_and_export_show_the_signed_title(
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     pdf_page = decision_pdf_html(_record_context(RequestFactory().get("/"), decision))
     assert title in pdf_page and "An edited title nobody signed" not in pdf_page
-    _, token = api_token_create(user=world.practitioner_a, name="Case system")
+    token = api_token_for(world.practitioner_a, "Case system")
     api = (
         Client()
         .get(f"/api/v1/decisions/{decision.pk}", HTTP_AUTHORIZATION=f"Bearer {token}")

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from sharewise.api.services import api_token_create
 from sharewise.audit.models import AuditEntry
 from sharewise.disclosures import services
 from sharewise.disclosures.models import Disclosure, DisclosureItem
+from tests.factories import api_token_for
 
 from .conftest import PURPOSE, send, signed_decision
 
@@ -129,7 +129,7 @@ def test_the_sent_list_query_count_does_not_grow(
 
 
 def _api(user: Any) -> Any:
-    _, token = api_token_create(user=user, name="tests")
+    token = api_token_for(user, "tests")
     headers = {"Authorization": f"Bearer {token}"}
     client = Client()
 

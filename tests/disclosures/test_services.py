@@ -9,6 +9,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from sharewise.agencies.models import Role
 from sharewise.audit.models import AuditEntry
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.consents.services import consent_record
@@ -21,6 +22,7 @@ from sharewise.disclosures.selectors import (
     disclosures_received_for_user,
 )
 from sharewise.people.selectors import person_get_for_user
+from tests.factories import member
 
 from .conftest import PURPOSE, consent_decision, item, send, signed_decision
 
@@ -92,6 +94,22 @@ def test_the_named_person_must_work_at_the_recipient_agency(partnership) -> None
     with pytest.raises(ServiceError) as refused:
         send(p, signed_decision(p), recipient_user=p.police_officer)
     assert refused.value.field == "recipient" and "Northtown Health" in refused.value.message
+
+
+def test_a_recipient_not_offered_is_refused_without_being_named(partnership) -> None:
+    # Issue 17: the refusal named whoever the id belonged to, an auditor or administrator
+    # of the recipient agency, or someone of a third agency altogether.
+    p = partnership
+    health_auditor = member(p.health, Role.AUDITOR, "healthauditor")
+    health_auditor.first_name, health_auditor.last_name = "Dana", "Quill"
+    health_auditor.save()
+    for someone in (health_auditor, p.police_officer):
+        with pytest.raises(ServiceError) as refused:
+            send(p, signed_decision(p), recipient_user=someone)
+        message = refused.value.message
+        assert refused.value.field == "recipient"
+        assert someone.get_username() not in message and "Quill" not in message, message
+    assert not Disclosure.objects.exists()
 
 
 def test_only_the_kinds_of_information_the_decision_names(partnership) -> None:
@@ -206,7 +224,9 @@ def test_the_recipient_acknowledges_the_limits_before_seeing_the_content(partner
     first = services.disclosure_read(user=p.hv, disclosure=disclosure)
     assert (first.items, first.refused) == (None, "not_acknowledged")
     disclosure.refresh_from_db()
-    assert disclosure.read_by == p.hv and disclosure.state == "read"
+    # Opened, but nobody has seen the content, so the sender is not told it was read.
+    assert disclosure.state == "opened" and disclosure.opened_at is not None
+    assert (disclosure.read_at, disclosure.read_by) == (None, None)
 
     # Someone else at the health visiting team sees it is there, but only the named
     # recipient accepts the limits.
@@ -220,6 +240,8 @@ def test_the_recipient_acknowledges_the_limits_before_seeing_the_content(partner
     assert [i.text for i in reading.items or []] == ["Amy missed 6 days in March"]
     disclosure.refresh_from_db()
     assert disclosure.state == "acknowledged" and disclosure.acknowledged_by == p.hv
+    # Read when the named recipient accepted the limits and was shown the content.
+    assert (disclosure.read_at, disclosure.read_by) == (disclosure.acknowledged_at, p.hv)
     reads = AuditEntry.objects.filter(verb="disclosure.read", object_id=str(disclosure.pk))
     assert [e.actor_username for e in reads] == ["namednurse"]
 
@@ -331,3 +353,18 @@ def test_not_told_where_the_decision_says_the_person_will_not_be(partnership) ->
     disclosure = send(p, decision)
     with pytest.raises(ServiceError, match="would put Amy at risk"):
         services.disclosure_subject_told(user=p.teacher, disclosure=disclosure, how="Told him")
+
+
+def test_opening_a_disclosure_without_its_content_is_not_reading_it(partnership) -> None:
+    # Issue 17: someone of the recipient's agency who is shown no content (here before the
+    # limits are accepted, and after a withdrawal) has not read it, whatever their role.
+    p = partnership
+    disclosure = send(p, signed_decision(p))
+    assert services.disclosure_read(user=p.hv_lead, disclosure=disclosure).items is None
+    services.disclosure_withdraw(user=p.dsl, disclosure=disclosure, reason="Sent in error")
+    assert services.disclosure_read(user=p.hv, disclosure=disclosure).items is None
+    disclosure.refresh_from_db()
+    assert disclosure.opened_at is not None
+    assert (disclosure.read_at, disclosure.read_by) == (None, None)
+    opens = AuditEntry.objects.filter(verb="disclosure.open", object_id=str(disclosure.pk))
+    assert [e.details["why"] for e in opens.order_by("id")] == ["not_acknowledged", "withdrawn"]

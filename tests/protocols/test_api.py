@@ -9,16 +9,16 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from sharewise.api.services import api_token_create
 from sharewise.protocols.models import Protocol, Status
 from tests.api.conftest import ApiClient
+from tests.factories import api_token_for
 from tests.protocols.factories import World, in_force
 
 pytestmark = pytest.mark.django_db
 
 
 def _api(user: Any) -> ApiClient:
-    return ApiClient(api_token_create(user=user, name="tests")[1])
+    return ApiClient(api_token_for(user, "tests"))
 
 
 def _body(world: World) -> dict[str, Any]:

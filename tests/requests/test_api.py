@@ -9,10 +9,9 @@ import pytest
 from django.test import Client
 
 from sharewise.agencies.models import AgencyKind, Role
-from sharewise.api.services import api_token_create
 from sharewise.decisions import services as decision_services
 from sharewise.requests.models import InformationRequest
-from tests.factories import AgencyFactory, member
+from tests.factories import AgencyFactory, api_token_for, member
 
 from .conftest import NOT_SHARE_ANSWERS
 
@@ -23,7 +22,7 @@ API = "/api/v1"
 
 class Api:
     def __init__(self, user: Any) -> None:
-        self.headers = {"Authorization": f"Bearer {api_token_create(user=user, name='t')[1]}"}
+        self.headers = {"Authorization": f"Bearer {api_token_for(user, 't')}"}
         self.client = Client()
 
     def get(self, path: str) -> Any:

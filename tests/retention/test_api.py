@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from sharewise.api.services import api_token_create
 from sharewise.audit.audit_cli import _verify
 from sharewise.audit.models import AuditEntry
 from sharewise.consents.models import ConsentRecord
@@ -21,6 +20,7 @@ from sharewise.retention.erasure import DISPOSED_NAME
 from sharewise.retention.models import LegalHold, RecordKind, RetentionReview, ReviewStatus
 from sharewise.retention.records import years_after
 from tests.api.conftest import ApiClient
+from tests.factories import api_token_for
 
 from .conftest import SECRETS, Child, assert_no_words_left
 from .test_retention import ALL_DUE, KINDS, _chain_holds
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _api(user: Any) -> ApiClient:
-    return ApiClient(api_token_create(user=user, name="tests")[1])
+    return ApiClient(api_token_for(user, "tests"))
 
 
 @pytest.fixture

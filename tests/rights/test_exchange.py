@@ -12,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from sharewise.api.services import api_token_create
 from sharewise.audit.models import AuditEntry
 from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.decisions import services as decision_services
@@ -21,7 +20,7 @@ from sharewise.people.services import person_create
 from sharewise.rights import services
 from sharewise.rights.exchange import FORMAT
 from sharewise.rights.models import ImportedDecision
-from tests.factories import personas
+from tests.factories import api_token_for, personas
 from tests.rights.conftest import signed_decision
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +191,7 @@ def test_import_through_the_web_page(
 
 def test_export_and_import_through_the_api(world: Any, their_person: Any, exported: dict) -> None:
     def headers(user: Any) -> dict[str, str]:
-        return {"Authorization": f"Bearer {api_token_create(user=user, name='t')[1]}"}
+        return {"Authorization": f"Bearer {api_token_for(user, 't')}"}
 
     signed_id = Decision.objects.get(agency=world.agency_a, status="signed").pk
     client = Client()

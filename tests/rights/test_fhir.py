@@ -14,13 +14,12 @@ from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.consent import Consent
 
-from sharewise.api.services import api_token_create
 from sharewise.audit.models import AuditEntry
 from sharewise.consents.services import consent_record
 from sharewise.people.services import person_create
 from sharewise.rights import services
 from sharewise.rights.fhir import NHS_NUMBER_SYSTEM, consent_resource, consent_validate
-from tests.factories import personas
+from tests.factories import api_token_for, personas
 
 pytestmark = pytest.mark.django_db
 
@@ -183,13 +182,13 @@ def test_the_web_and_api_downloads(world: Any, amy: Any, sign_in: Any) -> None:
     assert page.status_code == 200
     assert page["Content-Type"].startswith("application/fhir+json")
     Bundle.model_validate_json(page.content)
-    token = api_token_create(user=world.auditor_a, name="t")[1]
+    token = api_token_for(world.auditor_a, "t")
     api = Client().get(
         f"/api/v1/people/{amy.pk}/consents/fhir", headers={"Authorization": f"Bearer {token}"}
     )
     assert api.status_code == 200
     assert api.json()["resourceType"] == "Bundle"
-    other = api_token_create(user=world.practitioner_b, name="t")[1]
+    other = api_token_for(world.practitioner_b, "t")
     refused = Client().get(
         f"/api/v1/people/{amy.pk}/consents/fhir", headers={"Authorization": f"Bearer {other}"}
     )

@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from sharewise.api.services import api_token_create
 from sharewise.audit.models import AuditEntry
 from sharewise.common import ServiceError
 from sharewise.decisions.models import Decision
 from sharewise.people.services import person_create
 from sharewise.rights import services
 from sharewise.rights.models import ImportedDecision
-from tests.factories import personas
+from tests.factories import api_token_for, personas
 from tests.rights.conftest import signed_decision
 
 pytestmark = pytest.mark.django_db
@@ -88,7 +87,7 @@ def test_a_name_of_exactly_the_length_kept_is_kept_whole(
 def test_the_api_says_which_field_is_too_long(
     world: Any, exported: dict, their_person: Any
 ) -> None:
-    _, token = api_token_create(user=world.practitioner_b, name="t")
+    token = api_token_for(world.practitioner_b, "t")
     refused = Client().post(
         f"/api/v1/people/{their_person.pk}/decisions/import",
         data=json.dumps(_with(exported, "agency.name", "z" * 250)),

@@ -9,12 +9,12 @@ import json
 import pytest
 from django.test import Client
 
-from sharewise.api.services import api_token_create
 from sharewise.audit.models import AuditEntry
 from sharewise.common import NotFound, PermissionDenied
 from sharewise.rights import services
 from sharewise.rights.pdf import subject_access_html
 from sharewise.rights.selectors import subject_access_document
+from tests.factories import api_token_for
 from tests.rights.conftest import NEIGHBOUR, NEIGHBOUR_DETAIL, Case
 
 pytestmark = pytest.mark.django_db
@@ -176,7 +176,7 @@ def test_the_person_page_links_leads_to_the_subject_access_export(case: Case, si
 
 
 def _api(user) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(user=user, name='test')[1]}"}
+    return {"Authorization": f"Bearer {api_token_for(user, 'test')}"}
 
 
 def test_the_api_export(case: Case) -> None:

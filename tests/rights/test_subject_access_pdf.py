@@ -19,11 +19,11 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from sharewise.agencies.models import Membership, Role
-from sharewise.api.services import api_token_create
 from sharewise.audit.models import AuditEntry
 from sharewise.common import PermissionDenied
 from sharewise.rights import services, tasks
 from sharewise.rights.models import SubjectAccessRequest, SubjectAccessStatus
+from tests.factories import api_token_for
 from tests.rights.conftest import Case
 
 pytestmark = pytest.mark.django_db
@@ -235,7 +235,7 @@ def test_a_practitioner_cannot_ask(case: Case) -> None:
 
 
 def _api(user) -> dict[str, str]:
-    return {"Authorization": f"Bearer {api_token_create(user=user, name='test')[1]}"}
+    return {"Authorization": f"Bearer {api_token_for(user, 'test')}"}
 
 
 def test_the_api_asks_polls_and_downloads(case: Case) -> None:

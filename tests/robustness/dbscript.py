@@ -52,10 +52,10 @@ def setup() -> dict[str, Any]:
 
 
 def token() -> dict[str, Any]:
-    from sharewise.api.services import api_token_create
+    from tests.factories import api_token_for
 
     practitioner, person = _practitioner_and_person()
-    _, secret = api_token_create(user=practitioner, name="crash test")
+    secret = api_token_for(practitioner, "crash test")
     return {"token": secret, "person_id": person.pk}
 
 

@@ -20,8 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis.generation import GenerationMode
 
-from sharewise.api.services import api_token_create
-from tests.factories import PersonFactory, personas
+from tests.factories import PersonFactory, api_token_for, personas
 
 from .helpers import signed_decision
 
@@ -36,7 +35,7 @@ def practitioner_token(db: None) -> dict[str, Any]:
     world = personas()
     person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
     decision = signed_decision(user=world.practitioner_a, person=person)
-    _, token = api_token_create(user=world.practitioner_a, name="fuzz")
+    token = api_token_for(world.practitioner_a, "fuzz")
     return {"token": token, "person_id": person.pk, "decision_id": decision.pk}
 
 

@@ -20,7 +20,7 @@ from django.test import Client
 from sharewise.decisions.models import Decision
 from sharewise.people.models import Person
 from tests.api.conftest import ApiClient
-from tests.factories import Personas, PersonFactory, personas
+from tests.factories import Personas, PersonFactory, api_token_for, personas
 
 # Names as practitioners in the UK meet them: Welsh, Polish (every diacritic the language
 # has), Arabic (right to left) and an emoji built from several code points (a woman, a
@@ -56,10 +56,9 @@ def api_a(world: Personas, api_as: Any) -> ApiClient:
 
 @pytest.fixture
 def api_as() -> Any:
-    from sharewise.api.services import api_token_create
 
     def make(user: Any) -> ApiClient:
-        _, token = api_token_create(user=user, name="tests")
+        token = api_token_for(user, "tests")
         return ApiClient(token)
 
     return make

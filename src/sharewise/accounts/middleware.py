@@ -61,7 +61,9 @@ class RequireMFAMiddleware:
             return None
         if _is_api(request) and request.headers.get("Authorization", "").startswith("Bearer "):
             # The API authenticates each request by its token alone and never by the
-            # session, so a browser's session cookie riding along decides nothing there.
+            # session, so a browser's session cookie riding along decides nothing there;
+            # the token's check refuses a user who has still to set up a second factor
+            # (api.services.api_token_authenticate).
             return None
         # Checked first because it needs no query: this session has seen the second factor.
         if session_has_mfa_proof(request=request, user=user):

@@ -8,6 +8,7 @@ from typing import Any
 
 from allauth.mfa.models import Authenticator
 from django.conf import settings
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 
 from sharewise.agencies.models import Membership, Role
@@ -34,6 +35,15 @@ def user_has_second_factor(*, user: Any) -> bool:
         return False
     return bool(
         Authenticator.objects.filter(user_id=user.pk, type__in=SECOND_FACTOR_TYPES).exists()
+    )
+
+
+def second_factor_of(user_id: str = "user_id") -> Exists:
+    """Whether the user in column `user_id` of the outer query has a second factor, as an
+    expression, so that a read that already fetches the user (an API token's) answers it in
+    the same query."""
+    return Exists(
+        Authenticator.objects.filter(user_id=OuterRef(user_id), type__in=SECOND_FACTOR_TYPES)
     )
 
 

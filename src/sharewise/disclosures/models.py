@@ -121,7 +121,11 @@ class Disclosure(models.Model):
     read_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # When someone of the recipient's agency first saw the content (the named recipient,
+    # on accepting the limits). Opening it without the content, as before that or as a
+    # role shown only the limits, is `opened_at`: "read" on the sender's list must mean read.
     read_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -176,8 +180,8 @@ class Disclosure(models.Model):
             return "recorded"
         if self.acknowledged_at:
             return "acknowledged"
-        if self.read_at:
-            return "read"
+        if self.opened_at:
+            return "opened"
         return "sent"
 
     @property

@@ -47,6 +47,9 @@ DISCLOSURE_FIELDS = (
     "subject_told_recorded_by_id",
     "withheld_identities",
 )
+# Columns left out of the seal, each with why: the first opening in the recipient's
+# agency says nothing of what was shared or accepted, and may come after the acknowledgement.
+NOT_SEALED = ("opened_at",)
 ITEM_FIELDS = (
     "id",
     "disclosure_id",

@@ -129,8 +129,11 @@ def _check_recipient(
         .exclude(role__in=[Role.PARTNERSHIP_ADMIN, Role.AUDITOR])
         .exists()
     ):
+        # Named neither here nor anywhere: the id may be anyone's, and who works where
+        # outside the people offered as recipients is not the sender's to learn.
         raise ServiceError(
-            f"{user.get_full_name() or user.get_username()} does not work with case records at {agency.name}",
+            f"Choose the person to send it to from those offered: the people at {agency.name} "
+            "who work with case records",
             field="recipient",
         )
     if team is not None and team.agency_id != agency.pk:
@@ -449,10 +452,11 @@ def disclosure_read(
         if disclosure.acknowledged_at
         else "not_acknowledged"
     )
-    # The first time someone of the recipient's agency opens it is "read", for the sender
-    # to see; set once, in one statement, so two first readers cannot both set it.
-    Disclosure.objects.filter(pk=disclosure.pk, read_at__isnull=True).update(
-        read_at=timezone.now(), read_by=user
+    # The first opening by the recipient's agency, content or not, for the sender and the
+    # monitoring figures ("opened, not acknowledged"); one statement, so that two first
+    # openers cannot both set it. Not sealed: it says nothing of what was shared.
+    Disclosure.objects.filter(pk=disclosure.pk, opened_at__isnull=True).update(
+        opened_at=timezone.now()
     )
     if refused is not None:
         audit_append(
@@ -463,6 +467,10 @@ def disclosure_read(
             details={"as": "recipient", "content_shown": False, "why": refused},
         )
         return Reading(items=None, refused=refused, as_sender=False)
+    # "Read", for the sender to see, was set when the named recipient accepted the limits
+    # and the content was first shown (disclosure_acknowledge). Opening it without the
+    # content (before that, or after a withdrawal) sets nothing: the sender would think it
+    # had been seen.
     items = disclosure_items(disclosure=disclosure)
     audit_append(
         actor=user,
@@ -505,7 +513,13 @@ def disclosure_acknowledge(*, user: Any, disclosure: Disclosure) -> Disclosure:
     disclosure.acknowledged_at = now
     disclosure.acknowledged_by = user
     update = ["acknowledged_at", "acknowledged_by"]
+    if disclosure.opened_at is None:
+        disclosure.opened_at = now
+        update.append("opened_at")
     if disclosure.read_at is None:
+        # Accepting the limits is what releases the content to them, and they are shown it
+        # at once (the page after, or the API's next call); the time is frozen with the
+        # rest from now on (disclosures/migrations/0002), so it is set here.
         disclosure.read_at, disclosure.read_by = now, user
         update += ["read_at", "read_by"]
     disclosure.save(update_fields=update)

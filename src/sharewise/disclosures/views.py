@@ -263,7 +263,9 @@ def _detail_context(
     request: HttpRequest, disclosure: Disclosure, errors: FormErrors | None = None
 ) -> dict[str, Any]:
     reading = services.disclosure_read(user=request.user, disclosure=disclosure, request=request)
-    disclosure.refresh_from_db(fields=["read_at", "read_by", "acknowledged_at", "acknowledged_by"])
+    disclosure.refresh_from_db(
+        fields=["opened_at", "read_at", "read_by", "acknowledged_at", "acknowledged_by"]
+    )
     context: dict[str, Any] = {
         "disclosure": disclosure,
         "reading": reading,

@@ -454,7 +454,7 @@ def disclosures_unacknowledged_by_month(*, scope: ReportScope) -> list[Disclosur
         .values("month")
         .annotate(
             unacknowledged=Count("id"),
-            unread=Count("id", filter=Q(read_at__isnull=True)),
+            unread=Count("id", filter=Q(opened_at__isnull=True)),
         )
         .order_by("month")
     )

@@ -195,6 +195,7 @@ def all_records(
         "person_id",
         "agency_id",
         "sent_at",
+        "opened_at",
         "read_at",
         "acknowledged_at",
         "withdrawn_at",

@@ -307,6 +307,7 @@ def _disclosures(user: Any, person: Person) -> list[dict[str, Any]]:
                 "sent_at": _iso(d.sent_at),
                 "sent_by": _username(d.sent_by),
                 "visible_until": _iso(d.expires_on),
+                "opened_at": _iso(d.opened_at),
                 "read_at": _iso(d.read_at),
                 "acknowledged_at": _iso(d.acknowledged_at),
                 "withdrawn_at": _iso(d.withdrawn_at),

@@ -127,9 +127,15 @@ class DisclosureOut(Schema):
     recipient: str = Field(description="The named person or team, and their agency")
     purpose: str
     channel: str
-    state: str = Field(description="sent, read, acknowledged, recorded, withdrawn or expired")
+    state: str = Field(description="sent, opened, acknowledged, recorded, withdrawn or expired")
     sent_at: dt.datetime
-    read_at: dt.datetime | None
+    opened_at: dt.datetime | None = Field(
+        description="When someone of the recipient's agency first opened it, content shown or not"
+    )
+    read_at: dt.datetime | None = Field(
+        description="When its content was first shown in the recipient's agency: when the "
+        "named recipient accepted the limits on sharing it"
+    )
     acknowledged_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
     expires_on: dt.date | None

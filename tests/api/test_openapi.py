@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
+from typing import Any, get_args
 
+import pytest
 from django.test import Client
 
 ROUTES = {
@@ -132,3 +134,47 @@ def test_the_docs_page_uses_only_local_static_files(db: None) -> None:
         assert client.get(url).status_code == 200, url
     assert "//" not in "".join(assets.urls)
     assert '"validatorUrl": null' in response.content.decode()
+
+
+def _schema(document: dict[str, Any], reference: dict[str, Any]) -> dict[str, Any]:
+    name = reference["$ref"].rsplit("/", 1)[-1]
+    found: dict[str, Any] = document["components"]["schemas"][name]
+    return found
+
+
+def test_the_document_says_what_the_answers_are(db: None) -> None:
+    # Issue 17: each was an answer the document did not describe.
+    from sharewise.api.schemas import OutcomeValue
+    from sharewise.guidance.packs import OUTCOMES
+    from sharewise.rights.fhir import FHIR_CONTENT_TYPE
+
+    document = Client().get("/api/v1/openapi.json").json()
+    paths = document["paths"]
+    # A person_id of no person of yours is a 404.
+    assert "404" in paths["/api/v1/meetings"]["get"]["responses"]
+    # The FHIR Bundle is served, and documented, as FHIR, not as plain JSON.
+    fhir = paths["/api/v1/people/{person_id}/consents/fhir"]["get"]["responses"]["200"]
+    assert list(fhir["content"]) == [FHIR_CONTENT_TYPE]
+    # Every outcome of the contract is listed, so a generated client knows them all.
+    assert get_args(OutcomeValue) == ("ask", *OUTCOMES)
+    decide = paths["/api/v1/decide"]["post"]["responses"]["200"]["content"]["application/json"]
+    outcome = _schema(document, decide["schema"])["properties"]["outcome"]
+    assert outcome["enum"] == list(get_args(OutcomeValue))
+
+
+@pytest.mark.parametrize(
+    ("body", "field"), [("this is not JSON", None), ('{"revision": 1}', "status")]
+)
+def test_every_400_of_sign_lists_its_problems_as_the_document_says(
+    world: Any, api_as: Any, body: str, field: str | None
+) -> None:
+    from tests.factories import PersonFactory
+    from tests.robustness.helpers import signed_decision
+
+    person = PersonFactory(agency=world.agency_a, created_by=world.practitioner_a)
+    decision = signed_decision(user=world.practitioner_a, person=person)
+    response = api_as(world.practitioner_a).post(f"/decisions/{decision.pk}/sign", raw=body)
+    assert response.status_code == 400
+    document = response.json()
+    assert document["problems"] == [{"field": field, "error": document["error"]}]
+    assert document["field"] == field

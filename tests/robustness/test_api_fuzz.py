@@ -1,5 +1,7 @@
 """Schemathesis against the JSON API, in process: whatever an integrator sends, Sharewise
-never answers with a server error, and every refusal says in JSON what was wrong.
+never answers with a server error, every refusal says in JSON what was wrong, and every
+answer is one the OpenAPI document describes: its status code, its content type and its
+body (schemathesis's conformance checks, issue 17).
 
 The schema is read from the app itself (`/api/v1/openapi.json` through the WSGI
 application), never downloaded. Each operation gets a bounded number of generated
@@ -18,6 +20,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from schemathesis import checks
 from schemathesis.generation import GenerationMode
 
 from tests.factories import PersonFactory, api_token_for, personas
@@ -83,11 +86,21 @@ def _check(case: Any, response: Any) -> None:
         document = json.loads(response.text)
         assert isinstance(document, dict), described
         assert isinstance(document.get("error"), str) and document["error"].strip(), described
+    # What an integrator's generated client relies on: the answer is one the document
+    # describes. Raises naming the operation, the answer and what the document said.
+    case.validate_response(response, checks=CONFORMANCE)
+
+
+CONFORMANCE = [
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
 
 
 # Schemathesis's own pytest integration (`from_fixture` and `parametrize`) does not run on
 # pytest 9.2, so each operation is driven with Hypothesis directly.
-def test_no_input_makes_a_server_error(
+def test_no_input_makes_a_server_error_and_every_answer_is_documented(
     connections_kept_open: None, practitioner_token: dict[str, Any]
 ) -> None:
     headers = {"Authorization": f"Bearer {practitioner_token['token']}"}

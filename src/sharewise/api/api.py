@@ -14,7 +14,7 @@ from sharewise.common import ServiceError
 from sharewise.guidance.errors import GuidanceError
 
 from .auth import BearerToken
-from .errors import JsonBodyParser, MalformedJson, error_document
+from .errors import ROUTES_WITH_PROBLEMS, JsonBodyParser, MalformedJson, error_document
 from .routes import (
     advice,
     decisions,
@@ -65,6 +65,11 @@ def api_error(request: HttpRequest, exc: Exception | type[Exception]) -> HttpRes
     """The one exception handler: every failure as `{"error", "field"}` (errors.py)."""
     # Ninja's type for a handler allows an exception class; it always passes an instance.
     status, document = error_document(exc if isinstance(exc, Exception) else exc())
+    match = request.resolver_match
+    if status == 400 and match is not None and match.url_name in ROUTES_WITH_PROBLEMS:
+        # Its OpenAPI document promises `problems` with every 400, a body that is not
+        # JSON or a decision already signed included: the one problem, then.
+        document.setdefault("problems", [{"field": document["field"], "error": document["error"]}])
     response = api.create_response(request, document, status=status)
     if status == 401:
         # RFC 6750: a 401 names the scheme the client should use.

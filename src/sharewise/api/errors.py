@@ -53,6 +53,10 @@ class SignRefusedOut(ErrorOut):
     problems: list[SignProblemOut]
 
 
+# The operations (by URL name) whose 400 is SignRefusedOut, listing every problem.
+ROUTES_WITH_PROBLEMS = frozenset({"decision_sign_endpoint"})
+
+
 class MalformedJson(Exception):
     """The request body is not JSON at all (as opposed to JSON with bad values)."""
 

@@ -11,7 +11,7 @@ decide` does.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
@@ -24,6 +24,11 @@ from sharewise.guidance.facts import CONTRACT_FACTS
 from sharewise.guidance.packs import pack_default_id, packs_dirs
 from sharewise.input_limits import date_out_of_range, date_range_message, text_limit
 from sharewise.people.models import Person, Relationship
+
+# The outcomes of the decision contract ("Outcome"), listed in the OpenAPI document so
+# that an integrator's generated client knows every value; `ask` while a fact is missing
+# (tests/api/test_openapi.py keeps it equal to the packs' OUTCOMES).
+OutcomeValue = Literal["ask", "share", "must_share", "do_not_share", "seek_consent", "seek_advice"]
 
 
 def _document_text_limits(schema: dict[str, Any]) -> None:
@@ -168,7 +173,7 @@ class OutcomeOut(Schema):
     model_config = ConfigDict(extra="allow")
 
     pack: str
-    outcome: str = Field(
+    outcome: OutcomeValue = Field(
         description="ask, share, must_share, do_not_share, seek_consent or seek_advice"
     )
     basis: str | None = Field(
@@ -439,7 +444,7 @@ class DecisionOut(Schema):
     consent_source: dict[str, Any] | None = Field(
         description="How the consent answer was worked out from the consent records"
     )
-    outcome: str
+    outcome: OutcomeValue
     basis: str | None
     refer_now: bool
     refer_now_assessed: bool = Field(

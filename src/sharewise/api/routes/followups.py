@@ -483,7 +483,7 @@ def meeting_create(request: HttpRequest, payload: MeetingIn) -> Any:
 
 @router.get(
     "/meetings",
-    response={200: PagedMeetingSummaryOut, 401: ErrorOut, 422: ErrorOut},
+    response={200: PagedMeetingSummaryOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Your agencies' meetings, newest first",
     description="`person_id` lists those that discussed one person. " + _paged("meetings"),
 )

@@ -178,7 +178,17 @@ def subject_access_request_pdf(request: HttpRequest, request_id: int) -> Any:
 
 @router.get(
     "/people/{person_id}/consents/fhir",
-    response={200: dict[str, Any], **READ_ERRORS},
+    # The 200 is described below, not here: ninja would document it as application/json,
+    # and a FHIR client negotiates on the FHIR media type it is sent.
+    response=READ_ERRORS,
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "A FHIR R4 Bundle",
+                "content": {FHIR_CONTENT_TYPE: {"schema": {"type": "object"}}},
+            }
+        }
+    },
     summary="A person's consent records as a FHIR R4 Bundle of Consent resources",
     description=(
         "A `collection` Bundle: the person as a Patient (NHS number under "

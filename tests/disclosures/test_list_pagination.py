@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from sharewise.audit.models import AuditEntry
-from sharewise.disclosures import views
+from sharewise.web import pages
 from tests.api.conftest import api_as  # noqa: F401
 
 from .conftest import send, signed_decision
@@ -67,7 +67,7 @@ def _page(sign_in: Any, user: Any, path: str, **params: Any) -> str:
 def test_the_pages_show_two_at_a_time_and_the_count(
     partnership, three, sign_in, monkeypatch, path: str, who: str, said: str
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     user = getattr(partnership, who)
     first = _page(sign_in, user, path)
     assert f"Showing 1 to 2 of 3 {said}." in first

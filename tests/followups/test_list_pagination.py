@@ -11,7 +11,8 @@ from django.test import Client
 from django.utils import timezone
 
 from sharewise.audit.models import AuditEntry
-from sharewise.followups import services, views
+from sharewise.followups import services
+from sharewise.web import pages
 from tests.api.conftest import ApiClient, api_as  # noqa: F401
 
 from .conftest import decision_started_on, fortnightly
@@ -89,7 +90,7 @@ def _page(sign_in: Any, user: Any, **params: Any) -> str:
 
 
 def test_the_page_shows_two_at_a_time_and_the_count(world, overdue, sign_in, monkeypatch) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     first = _page(sign_in, world.practitioner_a)
     assert "Showing 1 to 2 of 3 follow-ups." in first
     # The overdue are counted over the whole list, not only this page.

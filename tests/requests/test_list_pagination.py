@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sharewise.audit.models import AuditEntry
-from sharewise.requests import views
+from sharewise.web import pages
 from tests.api.conftest import ApiClient, api_as  # noqa: F401
 
 from .conftest import send
@@ -81,14 +81,13 @@ def _page(sign_in: Any, user: Any, **params: Any) -> str:
 
 
 def test_the_page_turns_each_list_on_its_own(world, sign_in, monkeypatch) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     incoming = [send(world, subject_name=f"Child {n}") for n in range(3)]
     first = _page(sign_in, world.practitioner_a)
     assert "Showing 1 to 2 of 3 requests to your agency." in first
-    # Newest first: the oldest is on the second page, with a link to it that keeps the
-    # other list where it was.
+    # Newest first: the oldest is on the second page, with a link to it.
     assert f'href="{reverse("requests:detail", args=[incoming[0].pk])}"' not in first
-    assert 'href="?incoming_page=2&amp;outgoing_page=1#incoming-requests"' in first
+    assert 'href="?incoming_page=2#incoming-requests"' in first
     assert 'class="govuk-pagination"' in first
 
     second = _page(sign_in, world.practitioner_a, incoming_page=2)
@@ -105,6 +104,10 @@ def test_the_page_turns_each_list_on_its_own(world, sign_in, monkeypatch) -> Non
         "outgoing_count": 0,
     }
 
+    # The links of one list keep the other where it was.
+    kept = _page(sign_in, world.practitioner_a, incoming_page=2, outgoing_page=3)
+    assert 'href="?incoming_page=1&amp;outgoing_page=3#incoming-requests" rel="prev"' in kept
+
     # The requester's side is the outgoing list, paged the same way.
     police = _page(sign_in, world.practitioner_b, outgoing_page=2)
     assert "Showing 3 to 3 of 3 requests your agency sent." in police
@@ -114,7 +117,7 @@ def test_the_page_turns_each_list_on_its_own(world, sign_in, monkeypatch) -> Non
 def test_a_page_number_out_of_range_shows_the_last_or_the_first(
     world, sign_in, monkeypatch, asked: str
 ) -> None:
-    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
     for n in range(3):
         send(world, subject_name=f"Child {n}")
     page = _page(sign_in, world.practitioner_a, incoming_page=asked)

@@ -15,7 +15,6 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -39,6 +38,7 @@ from sharewise.web.access import (
     access,
 )
 from sharewise.web.forms import FormErrors, date_from_parts, submitted, text
+from sharewise.web.pages import page_of
 
 from . import services
 from .models import Channel, Disclosure, IdentityRelease, IdentityRole, ItemKind, ProtectedIdentity
@@ -55,9 +55,6 @@ from .selectors import (
 # How many rows for items the form offers: a disclosure shares what is necessary, and a
 # longer one can be made over the API or as a second disclosure.
 ITEM_ROWS = 5
-# How many disclosures a page of the inbox or the sent list shows; the rest are on the
-# pages after it, and the page says how many there are in all.
-PAGE_SIZE = 50
 
 
 def _disclosure_or_404(request: HttpRequest, disclosure_id: int) -> Disclosure:
@@ -72,12 +69,6 @@ def _decision_or_404(request: HttpRequest, decision_id: int) -> Decision:
         return decision_get_for_user(user=request.user, decision_id=decision_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-
-
-def _page_numbers(page: Page[Any]) -> list[int | str]:
-    """The page links to offer: the first and last, and those either side of this one, with
-    an ellipsis for each gap (GOV.UK pagination)."""
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
 
 
 def _form_field(service_field: str | None) -> str:
@@ -364,11 +355,7 @@ def subject_told(request: HttpRequest, disclosure_id: int) -> HttpResponse:
 @require_safe
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    # get_page: a page number out of range or not a number shows the last or the first
-    # page rather than an error.
-    page = Paginator(disclosures_received_for_user(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, disclosures_received_for_user(user=request.user))
     received = list(page.object_list)
     audit_append(
         actor=request.user,
@@ -383,7 +370,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         }
         for d in received
     ]
-    context = {"rows": rows, "page": page, "page_numbers": _page_numbers(page)}
+    context = {"rows": rows, "page": page}
     return render(request, "disclosures/inbox.html", context)
 
 
@@ -391,9 +378,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_safe
 @login_required
 def sent(request: HttpRequest) -> HttpResponse:
-    page = Paginator(disclosures_sent_for_user(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, disclosures_sent_for_user(user=request.user))
     disclosures = list(page.object_list)
     audit_append(
         actor=request.user,
@@ -401,7 +386,7 @@ def sent(request: HttpRequest) -> HttpResponse:
         request=request,
         details={"shown": len(disclosures), "count": page.paginator.count, "page": page.number},
     )
-    context = {"disclosures": disclosures, "page": page, "page_numbers": _page_numbers(page)}
+    context = {"disclosures": disclosures, "page": page}
     return render(request, "disclosures/sent.html", context)
 
 

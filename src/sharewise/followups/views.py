@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -23,13 +22,10 @@ from sharewise.people.models import Person, Relationship
 from sharewise.people.selectors import person_get_for_user
 from sharewise.web.access import AGENCY_DECIDE, AGENCY_READ, SIGNED_IN, access
 from sharewise.web.forms import FormErrors, date_from_parts, lines, submitted, text
+from sharewise.web.pages import page_of
 
 from . import selectors, services
 from .models import FollowUp, ItemKind, Meeting, MeetingKind
-
-# How many follow-ups a page of the list shows; the rest are on the pages after it, and the
-# page says how many there are in all.
-PAGE_SIZE = 50
 
 # How often, as offered on the form; "other" takes a number of days.
 INTERVAL_CHOICES = [
@@ -197,12 +193,10 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     show_all = request.GET.get("show") == "all"
     due_within = None if show_all else selectors.DUE_SOON_DAYS
-    # get_page: a page number out of range or not a number shows the last or the first
-    # page rather than an error.
-    page = Paginator(
+    page = page_of(
+        request,
         selectors.followups_for_user(user=request.user, today=today, due_within=due_within),
-        PAGE_SIZE,
-    ).get_page(request.GET.get("page"))
+    )
     followups = list(page.object_list)
     audit_append(
         actor=request.user,
@@ -213,9 +207,6 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     context = {
         "followups": followups,
         "page": page,
-        "page_numbers": list(
-            page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)
-        ),
         "today": today,
         "show_all": show_all,
         "due_soon_days": selectors.DUE_SOON_DAYS,

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as HttpForbidden
-from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,6 +33,7 @@ from sharewise.web.access import (
     access,
 )
 from sharewise.web.forms import FormErrors, date_from_parts, submitted, text
+from sharewise.web.pages import page_of
 
 from . import services
 from .models import (
@@ -59,9 +59,6 @@ from .selectors import (
     response_reasons_draft,
 )
 
-# How many requests a page of each list shows; the rest are on the pages after it, and
-# the page says how many there are in all.
-PAGE_SIZE = 50
 RECORDED_CHANNEL_CHOICES = [(c.value, c.label) for c in RECORDED_CHANNELS]
 
 
@@ -106,14 +103,9 @@ def _at_noon(day: dt.date | None) -> dt.datetime | None:
 def info_request_list(request: HttpRequest) -> HttpResponse:
     _agency_or_403(request)
     # Each list turns its own pages, so that reading further down one keeps the other
-    # where it was. get_page: a page number out of range or not a number shows the last or
-    # the first page rather than an error.
-    incoming = Paginator(requests_incoming_for_user(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("incoming_page")
-    )
-    outgoing = Paginator(requests_outgoing_for_user(user=request.user), PAGE_SIZE).get_page(
-        request.GET.get("outgoing_page")
-    )
+    # where it was.
+    incoming = page_of(request, requests_incoming_for_user(user=request.user), "incoming_page")
+    outgoing = page_of(request, requests_outgoing_for_user(user=request.user), "outgoing_page")
     # The list names the people asked about: a read of personal data.
     audit_append(
         actor=request.user,
@@ -128,18 +120,10 @@ def info_request_list(request: HttpRequest) -> HttpResponse:
     )
     context = {
         "incoming": incoming,
-        "incoming_numbers": _page_numbers(incoming),
         "outgoing": outgoing,
-        "outgoing_numbers": _page_numbers(outgoing),
         "today": timezone.localdate(),
     }
     return render(request, "requests/request_list.html", context)
-
-
-def _page_numbers(page: Page[Any]) -> list[int | str]:
-    """The page links to offer: the first and last, and those either side of this one, with
-    an ellipsis for each gap (GOV.UK pagination)."""
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1))
 
 
 def _form_context(

@@ -47,7 +47,7 @@ def test_wizard_pages_and_people_lists_are_reads_on_the_record(sign_in) -> None:
     assert [(e.verb, e.details) for e in entries] == [
         ("decision.view", {"page": "question"}),
         ("decision.view", {"page": "check"}),
-        ("person.search", {"shown": 1}),
+        ("person.search", {"shown": 1, "count": 1, "page": 1}),
     ]
     assert all(e.actor_username == "practitioner_a" for e in entries)
     # The search words are not kept: they may be a name.

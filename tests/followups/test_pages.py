@@ -110,8 +110,8 @@ def test_the_list_shows_the_overdue_first_with_a_banner_for_the_owner(
     client = client_as(world.practitioner_a)
     # The session, the user and their agencies; how many follow-ups there are, a page of
     # them with their people and owners in one query, how many are overdue, the owner's
-    # overdue count, their reminders; 3 for the audit entry of the read. The same however
-    # many follow-ups there are.
+    # overdue count, how many reminders they have and a page of them; 3 for the audit entry
+    # of the read. The same however many follow-ups there are.
     with django_assert_max_num_queries(14):
         response = client.get("/followups/")
     page = response.content.decode()

@@ -215,7 +215,11 @@ def followup_list(request: HttpRequest) -> HttpResponse:
             user=request.user, today=today, overdue=True, due_within=due_within
         ).count(),
         "my_overdue": selectors.followups_overdue_count_for_owner(user=request.user, today=today),
-        "reminders": list(selectors.reminders_for_owner(user=request.user)[:50]),
+        # The reminders turn their own pages, so that reading them keeps the follow-ups
+        # where they were.
+        "reminders": page_of(
+            request, selectors.reminders_for_owner(user=request.user), "reminders_page"
+        ),
     }
     return render(request, "followups/followup_list.html", context)
 
@@ -456,8 +460,12 @@ def meeting_action_followup(request: HttpRequest, meeting_id: int, action_id: in
 @require_safe
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = list(selectors.meetings_for_user(user=request.user)[:100])
+    page = page_of(request, selectors.meetings_for_user(user=request.user))
+    meetings = list(page.object_list)
     audit_append(
-        actor=request.user, verb="meeting.list", request=request, details={"shown": len(meetings)}
+        actor=request.user,
+        verb="meeting.list",
+        request=request,
+        details={"shown": len(meetings), "count": page.paginator.count, "page": page.number},
     )
-    return render(request, "followups/meeting_list.html", {"meetings": meetings})
+    return render(request, "followups/meeting_list.html", {"meetings": meetings, "page": page})

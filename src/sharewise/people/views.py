@@ -28,6 +28,7 @@ from sharewise.decisions.selectors import ChronologyEntry, chronology_for_person
 from sharewise.guidance.consent import CAPACITY_POINTS, COMPETENCE_CRITERIA
 from sharewise.web.access import AGENCY_DECIDE, AGENCY_MEMBER, AGENCY_READ, SIGNED_IN, access
 from sharewise.web.forms import FormErrors, date_from_parts, lines, submitted, text
+from sharewise.web.pages import page_of
 
 from .models import Person
 from .selectors import person_get_for_user, person_list_for_user, relationships_for_user
@@ -46,16 +47,18 @@ def _person_or_404(request: HttpRequest, person_id: int) -> Person:
 @login_required
 def person_list(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    people = list(person_list_for_user(user=request.user, search=search)[:100])
+    page = page_of(request, person_list_for_user(user=request.user, search=search))
+    people = list(page.object_list)
     # A list of names is a read of personal data. The search words are not kept (they may
     # be a name), only that a search was made and how many people it showed.
     audit_append(
         actor=request.user,
         verb="person.search" if search else "person.list",
         request=request,
-        details={"shown": len(people)},
+        details={"shown": len(people), "count": page.paginator.count, "page": page.number},
     )
-    return render(request, "people/person_list.html", {"people": people, "search": search})
+    context = {"people": people, "page": page, "search": search}
+    return render(request, "people/person_list.html", context)
 
 
 # How many chronology entries the person page opens with (benchmarks/pages.py: a person

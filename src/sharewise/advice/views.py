@@ -31,6 +31,7 @@ from sharewise.web.access import (
     access,
 )
 from sharewise.web.forms import FormErrors, lines, submitted, text
+from sharewise.web.pages import page_of
 
 from . import services
 from .models import AdviceRequest, Outcome, Status
@@ -85,8 +86,10 @@ def _render_detail(
 @require_safe
 @login_required
 def advice_list(request: HttpRequest) -> HttpResponse:
-    asked = list(advice_requests_asked_by(user=request.user)[:100])
-    to_answer = list(advice_requests_to_answer(user=request.user)[:100])
+    # Each list turns its own pages, so that reading further down one keeps the other
+    # where it was.
+    asked = page_of(request, advice_requests_asked_by(user=request.user), "asked_page")
+    to_answer = page_of(request, advice_requests_to_answer(user=request.user), "to_answer_page")
     return render(request, "advice/list.html", {"asked": asked, "to_answer": to_answer})
 
 

@@ -269,20 +269,27 @@ def info_request_match(request: HttpRequest, info_request_id: int) -> HttpRespon
         if matched is not None:
             return redirect("requests:detail", info_request_id=info_request.pk)
     search = request.GET.get("q", "").strip()
-    candidates = list(
-        people_to_match(user=request.user, info_request=info_request, search=search)[:50]
+    page = page_of(
+        request, people_to_match(user=request.user, info_request=info_request, search=search)
     )
+    candidates = list(page.object_list)
     audit_append(
         actor=request.user,
         verb="request.view",
         obj=info_request,
         agency=info_request.to_agency,
         request=request,
-        details={"page": "match", "candidates": len(candidates)},
+        details={
+            "page": "match",
+            "candidates": len(candidates),
+            "candidates_count": page.paginator.count,
+            "candidates_page": page.number,
+        },
     )
     context = {
         "info_request": info_request,
         "candidates": candidates,
+        "page": page,
         "search": search,
         "errors": errors,
     }

@@ -1,8 +1,10 @@
 """The lists of requests for information go on past a page, and say how many there are:
-they used to stop at 200 without saying so (issue 16)."""
+they used to stop at 200 without saying so; and so do the people who could be the one a
+request is about, who stopped at 50 (issue 16)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,8 +14,9 @@ from django.urls import reverse
 from sharewise.audit.models import AuditEntry
 from sharewise.web import pages
 from tests.api.conftest import ApiClient, api_as  # noqa: F401
+from tests.factories import PersonFactory
 
-from .conftest import send
+from .conftest import fresh, send
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +128,74 @@ def test_a_page_number_out_of_range_shows_the_last_or_the_first(
     # that is not a number the first.
     shown = "3 to 3" if asked in ("99", "0", "-1") else "1 to 2"
     assert f"Showing {shown} of 3 requests to your agency." in page
+
+
+@pytest.fixture
+def marshes(world: Any) -> list[Any]:
+    """Five people called Marsh in the practice's records, in the order they are listed:
+    each could be the Helen Marsh the police ask about."""
+    return [
+        PersonFactory(
+            agency=world.agency_a,
+            given_name=f"Ann {n}",
+            family_name="Marsh",
+            created_by=world.practitioner_a,
+        )
+        for n in range(5)
+    ]
+
+
+def _candidates(client: Client, info_request: Any, **params: Any) -> tuple[str, list[int]]:
+    response = client.get(reverse("requests:match", args=[info_request.pk]), params)
+    assert response.status_code == 200
+    page = response.content.decode()
+    return page, [
+        int(pk) for pk in re.findall(r'name="person_id" type="radio" value="(\d+)"', page)
+    ]
+
+
+def test_the_people_who_could_match_go_on_past_a_page(world, marshes, sign_in, monkeypatch) -> None:
+    monkeypatch.setattr(pages, "PAGE_SIZE", 2)
+    asked = send(world)
+    practice = Client()
+    sign_in(practice, world.practitioner_a)
+    shown = [_candidates(practice, asked, page=number) for number in (1, 2, 3)]
+    assert "Showing 1 to 2 of 5 people who could be the one asked about." in shown[0][0]
+    # They are told there are more than one page holds, and how to narrow them down.
+    assert 'id="candidates-narrow"' in shown[0][0]
+    # Each page its own people; together every one, in order.
+    assert [listed for _, listed in shown] == [
+        [p.pk for p in marshes[0:2]],
+        [p.pk for p in marshes[2:4]],
+        [marshes[4].pk],
+    ]
+    entry = AuditEntry.objects.filter(verb="request.view").latest("id")
+    assert entry.details == {
+        "page": "match",
+        "candidates": 1,
+        "candidates_count": 5,
+        "candidates_page": 3,
+    }
+
+    # The links keep the search; a page past the end is the last, one not a number the first.
+    searched, _ = _candidates(practice, asked, q="Marsh", page=2)
+    assert 'href="?q=Marsh&amp;page=3" rel="next"' in searched
+    assert _candidates(practice, asked, q="Marsh", page=8)[1] == [marshes[4].pk]
+    assert _candidates(practice, asked, q="Marsh", page="z")[1] == [p.pk for p in marshes[0:2]]
+
+    # One on the last page can be chosen there.
+    chosen = practice.post(
+        f"{reverse('requests:match', args=[asked.pk])}?page=3", {"person_id": str(marshes[4].pk)}
+    )
+    assert chosen.status_code == 302
+    assert fresh(asked).person == marshes[4]
+
+
+def test_a_narrow_search_has_one_page_and_no_hint(world, marshes, sign_in) -> None:
+    asked = send(world)
+    practice = Client()
+    sign_in(practice, world.practitioner_a)
+    page, listed = _candidates(practice, asked, q="Ann 2")
+    assert listed == [marshes[2].pk]
+    assert "Showing 1 to 1 of 1 person who could be the one asked about." in page
+    assert 'id="candidates-narrow"' not in page and "govuk-pagination" not in page

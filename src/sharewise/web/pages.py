@@ -7,12 +7,14 @@ A view takes its page with `page_of` and renders the links with the `pagination`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    # What Paginator takes, in django-stubs: a queryset or a list.
+    from django.core.paginator import _SupportsPagination
 
 T = TypeVar("T")
 
@@ -20,7 +22,7 @@ T = TypeVar("T")
 PAGE_SIZE = 50
 
 
-def page_of(request: HttpRequest, items: QuerySet[T] | Sequence[T], param: str = "page") -> Page[T]:
+def page_of(request: HttpRequest, items: _SupportsPagination[T], param: str = "page") -> Page[T]:
     """The page of `items` that `request.GET[param]` asks for. A list with two on one page
     names each its own `param`, so that turning the pages of one keeps the other where it
     was."""

@@ -32,10 +32,11 @@ def pagination(
         "label": label,
         "previous": href(page.previous_page_number()) if page.has_previous() else "",
         "next": href(page.next_page_number()) if page.has_next() else "",
+        # The numbers are ints, each gap the paginator's ellipsis.
         "items": [
-            {"ellipsis": True}
-            if number == page.paginator.ELLIPSIS
-            else {"number": number, "href": href(int(number)), "current": number == page.number}
+            {"number": number, "href": href(number), "current": number == page.number}
+            if isinstance(number, int)
+            else {"ellipsis": True}
             for number in page_numbers(page)
         ],
     }

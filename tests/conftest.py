@@ -107,6 +107,7 @@ def _audit_triggers_allow_flush():
             "audit.migrations.0004_refuse_replacing_audit_entries",
             "decisions.migrations.0007_refuse_replacing_signed_decisions",
             "disclosures.migrations.0002_acknowledged_disclosure_never_changed",
+            "disclosures.migrations.0004_disclosure_readers",
             "protocols.migrations.0002_protocol_in_force_never_changed",
             "rights.migrations.0003_imported_decision_never_changed",
         )

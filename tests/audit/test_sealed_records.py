@@ -101,6 +101,8 @@ def test_an_acknowledged_disclosure_and_what_it_shared_cannot_be_changed(
     first = DisclosureItem.objects.filter(disclosure=acknowledged).order_by("position").first()
     _refused(lambda: Disclosure.objects.filter(pk=pk).update(purpose="Something else"))
     _refused(lambda: Disclosure.objects.filter(pk=pk).update(recipient_user=partnership.dsl))
+    # Who may read it is part of what was accepted (disclosures migration 0004).
+    _refused(lambda: Disclosure.objects.filter(pk=pk).update(readers="agency"))
     _refused(lambda: sql("DELETE FROM disclosures_disclosure WHERE id = %s", [pk]))
     _refused(
         lambda: sql(

@@ -179,6 +179,11 @@ def test_the_api_refuses_to_show_the_content_until_acknowledged(partnership) -> 
     assert hv("POST", f"/disclosures/{disclosure_id}/acknowledge").json()["state"] == "acknowledged"
     read = hv("GET", f"/disclosures/{disclosure_id}").json()
     assert read["person"]["full_name"] == "Amy Brown"
+    assert read["disclosure"]["readers"] == "named"
+    # Sent to the health visitor alone: her lead is refused the content, with the reason.
+    lead = _api(p.hv_lead)("GET", f"/disclosures/{disclosure_id}")
+    assert (lead.status_code, lead.json()["field"]) == (403, "readers")
+    assert "Amy" not in lead.content.decode()
     assert [i["kind"] for i in read["items"]] == ["fact"]
     received = hv("GET", "/disclosures?box=received").json()
     assert [d["id"] for d in received["items"]] == [disclosure_id]

@@ -219,7 +219,8 @@ def test_a_protected_identity_is_withheld_unless_included_with_a_reason(partners
 
 def test_the_recipient_acknowledges_the_limits_before_seeing_the_content(partnership) -> None:
     p = partnership
-    disclosure = send(p, signed_decision(p))
+    # Sent for anyone at the health visiting team who works with case records to read.
+    disclosure = send(p, signed_decision(p), readers="agency")
 
     first = services.disclosure_read(user=p.hv, disclosure=disclosure)
     assert (first.items, first.refused) == (None, "not_acknowledged")
@@ -368,3 +369,28 @@ def test_opening_a_disclosure_without_its_content_is_not_reading_it(partnership)
     assert (disclosure.read_at, disclosure.read_by) == (None, None)
     opens = AuditEntry.objects.filter(verb="disclosure.open", object_id=str(disclosure.pk))
     assert [e.details["why"] for e in opens.order_by("id")] == ["not_acknowledged", "withdrawn"]
+
+
+def test_by_default_only_the_named_recipient_reads_it(partnership) -> None:
+    # Issue 17: need to know (004 "Necessary and proportionate"; 003 3.49). Sent to the
+    # health visitor, it is hers to read: her agency's lead sees that it is there, and not
+    # what it says, unless the sender chose to let the whole agency read it.
+    p = partnership
+    disclosure = send(p, signed_decision(p))
+    assert disclosure.readers == "named"
+    services.disclosure_acknowledge(user=p.hv, disclosure=disclosure)
+    assert [i.text for i in services.disclosure_read(user=p.hv, disclosure=disclosure).items or []]
+    other = services.disclosure_read(user=p.hv_lead, disclosure=disclosure)
+    assert (other.items, other.refused) == (None, "named_only")
+    opens = AuditEntry.objects.filter(verb="disclosure.open", object_id=str(disclosure.pk))
+    assert [(e.actor_username, e.details["why"]) for e in opens] == [("namednurse", "named_only")]
+    # The sender still reads their own record.
+    assert services.disclosure_read(user=p.teacher, disclosure=disclosure).items
+
+
+def test_who_may_read_it_is_one_of_the_two(partnership) -> None:
+    p = partnership
+    with pytest.raises(ServiceError) as refused:
+        send(p, signed_decision(p), readers="everyone")
+    assert refused.value.field == "readers"
+    assert not Disclosure.objects.exists()

@@ -33,6 +33,16 @@ class Channel(models.TextChoices):
     MEETING = "meeting", "At a meeting"
 
 
+class Readers(models.TextChoices):
+    """Who at the recipient agency may read a disclosure once its limits are accepted. Share
+    only with those who need the information (004, "Necessary and proportionate"; 003
+    3.49): by default the person or team it is sent to; the whole agency's case staff only
+    where the sender says so (a referral to a front door that any duty worker picks up)."""
+
+    NAMED = "named", "Only the person or team it is sent to"
+    AGENCY = "agency", "Anyone at the recipient agency who works with case records"
+
+
 class ItemKind(models.TextChoices):
     FACT = "fact", "Fact"
     OPINION = "opinion", "Opinion"
@@ -112,6 +122,9 @@ class Disclosure(models.Model):
     # For a phone call: how the recipient's identity was confirmed (3.49).
     identity_check = EncryptedTextField(blank=True)
     expires_on = models.DateField(null=True, blank=True)
+    # Set by disclosure_send; none (a row written some other way) is read as NAMED, the
+    # narrower (migration 0004 says why the column may be empty).
+    readers = models.CharField(max_length=10, choices=Readers.choices, null=True, blank=True)  # noqa: DJ001 (see above)
 
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -183,6 +196,11 @@ class Disclosure(models.Model):
         if self.opened_at:
             return "opened"
         return "sent"
+
+    @property
+    def readers_rule(self) -> Readers:
+        """Who at the recipient agency may read it: an empty `readers` is the narrower."""
+        return Readers.AGENCY if self.readers == Readers.AGENCY else Readers.NAMED
 
     @property
     def recipient_label(self) -> str:

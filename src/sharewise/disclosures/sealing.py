@@ -32,6 +32,7 @@ DISCLOSURE_FIELDS = (
     "channel_details",
     "identity_check",
     "expires_on",
+    "readers",
     "sent_by_id",
     "sent_at",
     "recorded_at",
@@ -77,10 +78,11 @@ def acknowledged_disclosure_content_sha256(content: Content) -> str:
     - the disclosure's own columns are what the sender's and the recipient's pages show:
       the sending agency, the person, the decision it was made from, the purpose, the
       recipient (agency, person, team or name), the channel and its details, the identity
-      check, the expiry, who sent it and when, when it was read and acknowledged and by
-      whom (what the recipient accepted), the identities withheld, and what happened
-      since: withdrawn (when, by whom, why) and the person told (when, how, who recorded
-      it); `id` so that the hash is of this disclosure and no other;
+      check, the expiry, who at the recipient agency may read it, who sent it and when,
+      when it was read and acknowledged and by whom (what the recipient accepted), the
+      identities withheld, and what happened since: withdrawn (when, by whom, why) and the
+      person told (when, how, who recorded it); `id` so that the hash is of this
+      disclosure and no other;
     - `items`: every piece of information as it was shared, fact or opinion, with its
       source and date (003 3.49), in their order;
     - `identity_releases`: each protected identity included, and the reason (3.50).

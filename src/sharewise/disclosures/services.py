@@ -38,6 +38,7 @@ from .models import (
     IdentityRole,
     ItemKind,
     ProtectedIdentity,
+    Readers,
 )
 from .sealing import ACKNOWLEDGE_VERB, SUBJECT_TOLD_VERB, WITHDRAW_VERB
 from .selectors import (
@@ -303,9 +304,13 @@ def disclosure_send(
     include_identities: Mapping[int, str] | None = None,
     expires_on: dt.date | None = None,
     sent_at: dt.datetime | None = None,
+    readers: str = Readers.NAMED,
 ) -> Disclosure:
     """Share the information of a signed decision to share: through Sharewise, or record
-    that it was shared by secure email, by phone or at a meeting (3.49 to 3.51)."""
+    that it was shared by secure email, by phone or at a meeting (3.49 to 3.51). `readers`
+    says who at the recipient agency may read it once the limits are accepted: the named
+    person or team only (the default: share with those who need to know, 3.49), or anyone
+    there who works with case records."""
     decision = _decision_for_sharing(user, decision)
     purpose = decision.purpose if purpose is None or not purpose.strip() else purpose.strip()
     if _norm(purpose) != _norm(decision.purpose):
@@ -317,6 +322,12 @@ def disclosure_send(
         )
     if recipient_agency is None:
         raise ServiceError("Choose who you are sharing with", field="recipient")
+    if readers not in Readers.values:
+        raise ServiceError(
+            "Say who at the recipient agency may read it: "
+            + " or ".join(f"{value} ({label.lower()})" for value, label in Readers.choices),
+            field="readers",
+        )
     _check_channel(channel, channel_details, identity_check)
     _check_recipient(
         decision, recipient_agency, recipient_user, recipient_team, recipient_name, channel
@@ -373,6 +384,7 @@ def disclosure_send(
         channel_details=channel_details.strip(),
         identity_check=identity_check.strip(),
         expires_on=expires_on,
+        readers=readers,
         sent_by=user,
         sent_at=when,
     )
@@ -406,6 +418,7 @@ def disclosure_send(
             "items": len(clean),
             "identities_withheld": sorted(withheld_found),
             "identities_included": sorted(included),
+            "readers": readers,
         },
     )
     return disclosure
@@ -416,7 +429,8 @@ class Reading:
     """What a user may see of a disclosure now: its items, or why not."""
 
     items: list[DisclosureItem] | None
-    # "not_acknowledged", "withdrawn" or "expired" when the items are not shown.
+    # "not_acknowledged", "withdrawn", "expired" or "named_only" when the items are not
+    # shown (the last: the sender let only the named person or team read it).
     refused: str | None
     as_sender: bool
 
@@ -448,9 +462,12 @@ def disclosure_read(
         if disclosure.is_withdrawn
         else "expired"
         if disclosure.is_expired()
-        else None
-        if disclosure.acknowledged_at
         else "not_acknowledged"
+        if not disclosure.acknowledged_at
+        else "named_only"
+        if disclosure.readers_rule is Readers.NAMED
+        and not disclosure_is_addressed_to(user=user, disclosure=disclosure)
+        else None
     )
     # The first opening by the recipient's agency, content or not, for the sender and the
     # monitoring figures ("opened, not acknowledged"); one statement, so that two first

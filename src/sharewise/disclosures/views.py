@@ -41,7 +41,15 @@ from sharewise.web.forms import FormErrors, date_from_parts, submitted, text
 from sharewise.web.pages import page_of
 
 from . import services
-from .models import Channel, Disclosure, IdentityRelease, IdentityRole, ItemKind, ProtectedIdentity
+from .models import (
+    Channel,
+    Disclosure,
+    IdentityRelease,
+    IdentityRole,
+    ItemKind,
+    ProtectedIdentity,
+    Readers,
+)
 from .selectors import (
     disclosure_get_for_user,
     disclosure_is_addressed_to,
@@ -186,6 +194,7 @@ def disclosure_new(request: HttpRequest, decision_id: int) -> HttpResponse:
                     include_identities=include,
                     expires_on=expires_on,
                     sent_at=sent_at,
+                    readers=text(request, "readers") or Readers.NAMED,
                 )
             except PermissionDenied as exc:
                 raise HttpForbidden(exc.message) from exc
@@ -207,6 +216,8 @@ def disclosure_new(request: HttpRequest, decision_id: int) -> HttpResponse:
             for name in ("sent_at", "expires_on")
         },
         "channel_choices": Channel.choices,
+        "readers_choices": Readers.choices,
+        "readers": request.POST.get("readers", Readers.NAMED),
         "kind_choices": ItemKind.choices,
         "item_rows": [
             {

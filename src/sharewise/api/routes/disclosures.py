@@ -114,6 +114,12 @@ class DisclosureIn(StrictInput):
     sent_at: LenientDateTime | None = Field(
         None, description="By email, phone or meeting: when it was shared (default now)"
     )
+    readers: Literal["named", "agency"] = Field(
+        "named",
+        description="Who at the recipient agency may read it once the limits are accepted: "
+        "`named`, only the person or team it is sent to (share with those who need to know, "
+        "3.49), or `agency`, anyone there who works with case records",
+    )
 
 
 class DisclosureOut(Schema):
@@ -139,11 +145,16 @@ class DisclosureOut(Schema):
     acknowledged_at: dt.datetime | None
     withdrawn_at: dt.datetime | None
     expires_on: dt.date | None
+    readers: str = Field(description="named or agency: who at the recipient agency may read it")
     subject_told_at: dt.datetime | None
 
     @staticmethod
     def resolve_recipient(obj: Disclosure) -> str:
         return obj.recipient_label
+
+    @staticmethod
+    def resolve_readers(disclosure: Disclosure) -> str:
+        return disclosure.readers_rule.value
 
 
 class PagedDisclosureOut(Schema):
@@ -280,6 +291,7 @@ def disclosure_create(request: HttpRequest, payload: DisclosureIn) -> Any:
             include_identities={i.identity_id: i.reason for i in payload.include_identities},
             expires_on=payload.expires_on,
             sent_at=payload.sent_at,
+            readers=payload.readers,
         )
     except ServiceError as exc:
         raise _field_under(exc) from None
@@ -326,6 +338,7 @@ def disclosure_list(
     response={
         200: DisclosureContentOut,
         401: ErrorOut,
+        403: ErrorOut,
         404: ErrorOut,
         409: ErrorOut,
         410: ErrorOut,
@@ -335,8 +348,9 @@ def disclosure_list(
     description=(
         "The recipient's agency reads it once the named recipient has acknowledged the "
         "limits on onward sharing: until then 409 (read them at `/limits`, then POST "
-        "`/acknowledge`). 410 once the sender withdrew it or it expired. Every read is "
-        "recorded in the audit log."
+        "`/acknowledge`). 403 where the sender let only the person or team it was sent to "
+        "read it (`readers`: `named`) and you are neither. 410 once the sender withdrew it "
+        "or it expired. Every read is recorded in the audit log."
     ),
 )
 @access(API_DISCLOSURE_PARTIES)
@@ -352,6 +366,16 @@ def disclosure_detail(request: HttpRequest, disclosure_id: int) -> Any:
                 f"disclosure: read them at /api/v1/disclosures/{disclosure.pk}/limits, then "
                 f"POST /api/v1/disclosures/{disclosure.pk}/acknowledge",
                 "field": "acknowledged",
+            },
+        )
+    if reading.refused == "named_only":
+        return Status(
+            403,
+            {
+                "error": "The sender let only the person or team it was sent to read this "
+                "disclosure (share with those who need to know, 003 3.49): ask them, or ask "
+                "the sender to share it with you",
+                "field": "readers",
             },
         )
     if reading.refused is not None:

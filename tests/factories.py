@@ -7,15 +7,15 @@ has an account and no agency, and must see nothing.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from sharewise.agencies.models import Agency, AgencyKind, Membership, Role
-from sharewise.people.models import Person
+from sharewise.people.models import Person, years_before
 
 User = get_user_model()
 
@@ -49,9 +49,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
 
     given_name = "Helen"
     family_name = factory.Sequence(lambda n: f"Case{n}")
-    date_of_birth = factory.LazyFunction(
-        lambda: dt.date.today().replace(year=dt.date.today().year - 7)
-    )
+    date_of_birth = factory.LazyFunction(lambda: years_before(timezone.localdate(), 7))
     agency = factory.SubFactory(AgencyFactory)
     created_by = factory.SubFactory(UserFactory)
 

@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from sharewise.agencies.models import Membership, Role
 from sharewise.consents.services import consent_record
 from sharewise.guidance.consent import COMPETENCE_CRITERIA
+from sharewise.people.models import years_before
 from sharewise.people.services import competence_assess, person_create, relationship_add
 from tests.factories import PersonFactory
 
@@ -30,7 +32,7 @@ def _family(world):
         agency=world.agency_a,
         given_name="Helen",
         family_name="Ward",
-        date_of_birth=dt.date.today().replace(year=dt.date.today().year - 7),
+        date_of_birth=years_before(timezone.localdate(), 7),
         aliases=["Nell"],
     )
     mother = person_create(

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from sharewise.audit.models import AuditEntry
 from sharewise.audit.seals import CONTENT_SHA256, seal_details
@@ -269,7 +270,7 @@ def test_disposal_erases_a_sealed_record_and_seals_what_is_left(capsys) -> None:
     disclosure_services.disclosure_acknowledge(
         user=child.people.practitioner_b, disclosure=child.disclosure
     )
-    all_due = dt.date.today() + dt.timedelta(days=366 * 26)
+    all_due = timezone.localdate() + dt.timedelta(days=366 * 26)
     retention_services.retention_review_due(today=all_due)
     for kind in (RecordKind.CHILD_PROTECTION, RecordKind.DISCLOSURE):
         retention_services.retention_dispose(

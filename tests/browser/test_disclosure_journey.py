@@ -14,6 +14,7 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from tests.browser.test_helen_journey import Journey, _with_totp, browser, follow, plain_static
 
@@ -21,7 +22,7 @@ __all__ = ["browser", "plain_static"]
 
 
 def _fill_item(page: Any, n: int, text: str, kind: str, source: str) -> None:
-    day = dt.date.today() - dt.timedelta(days=n)
+    day = timezone.localdate() - dt.timedelta(days=n)
     page.fill(f"#item-{n}-text", text)
     page.check(f"#item-{n}-kind-{kind}")
     page.fill(f"#item-{n}-source", source)

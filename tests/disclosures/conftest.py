@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from sharewise.agencies.models import AgencyKind, Role
 from sharewise.consents.services import consent_record
@@ -137,7 +138,7 @@ def item(text: str = "Amy missed 6 days in March", **kwargs: Any) -> services.It
     values: dict[str, Any] = {
         "kind": "fact",
         "source": "School attendance register",
-        "dated": dt.date.today() - dt.timedelta(days=3),
+        "dated": timezone.localdate() - dt.timedelta(days=3),
     }
     values.update(kwargs)
     return services.ItemInput(text=text, **values)

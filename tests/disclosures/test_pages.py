@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from sharewise.audit.models import AuditEntry
 from sharewise.disclosures import services
@@ -27,7 +28,7 @@ def _client(user: Any, sign_in: Any) -> Client:
 
 
 def _item_form(n: int, text: str, kind: str, source: str) -> dict[str, str]:
-    day = dt.date.today() - dt.timedelta(days=2)
+    day = timezone.localdate() - dt.timedelta(days=2)
     return {
         f"item-{n}-text": text,
         f"item-{n}-kind": kind,
@@ -159,7 +160,7 @@ def test_the_api_refuses_to_show_the_content_until_acknowledged(partnership) -> 
                 "text": "Amy missed 6 days in March",
                 "kind": "fact",
                 "source": "Attendance register",
-                "date": (dt.date.today() - dt.timedelta(days=1)).isoformat(),
+                "date": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
             }
         ],
     }

@@ -8,6 +8,7 @@ import datetime as dt
 from types import SimpleNamespace
 
 import pytest
+from django.utils import timezone
 
 from sharewise.agencies.models import Role
 from sharewise.audit.models import AuditEntry
@@ -64,7 +65,7 @@ def test_a_share_through_sharewise_keeps_each_item_as_shared(partnership) -> Non
         ({"items": [item(source=" ")]}, "items.0.source", "comes from"),
         ({"items": [item(dated=None)]}, "items.0.dated", "date"),
         (
-            {"items": [item(dated=dt.date.today() + dt.timedelta(days=1))]},
+            {"items": [item(dated=timezone.localdate() + dt.timedelta(days=1))]},
             "items.0.dated",
             "future",
         ),
@@ -306,22 +307,22 @@ def test_after_its_expiry_date_the_recipient_no_longer_sees_the_content(
     partnership, monkeypatch
 ) -> None:
     p = partnership
-    disclosure = send(p, signed_decision(p), expires_on=dt.date.today() + dt.timedelta(days=7))
+    disclosure = send(p, signed_decision(p), expires_on=timezone.localdate() + dt.timedelta(days=7))
     services.disclosure_acknowledge(user=p.hv, disclosure=disclosure)
     assert services.disclosure_read(user=p.hv, disclosure=disclosure).items
 
     # Eight days on, as the disclosure's expiry reads the date. (Its expiry date cannot be
     # moved instead: an acknowledged disclosure is never changed, issue 17.)
-    eight_days_on = dt.date.today() + dt.timedelta(days=8)
+    eight_days_on = timezone.localdate() + dt.timedelta(days=8)
     monkeypatch.setattr(
-        "sharewise.disclosures.models.dt",
-        SimpleNamespace(date=SimpleNamespace(today=lambda: eight_days_on)),
+        "sharewise.disclosures.models.timezone",
+        SimpleNamespace(localdate=lambda: eight_days_on),
     )
     reading = services.disclosure_read(user=p.hv, disclosure=disclosure)
     assert (reading.items, reading.refused) == (None, "expired")
     monkeypatch.undo()
     with pytest.raises(ServiceError, match="must be in the future"):
-        send(p, signed_decision(p), expires_on=dt.date.today())
+        send(p, signed_decision(p), expires_on=timezone.localdate())
 
 
 def test_when_and_how_the_person_was_told(partnership) -> None:

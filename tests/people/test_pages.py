@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from sharewise.consents.models import ConsentRecord
-from sharewise.people.models import Person
+from sharewise.people.models import Person, years_before
 from tests.factories import PersonFactory, personas
 
 pytestmark = pytest.mark.django_db
@@ -72,7 +72,7 @@ def test_competence_and_consent_make_the_consent_that_counts(world, client_a) ->
     natasha = PersonFactory(
         agency=world.agency_a, given_name="Natasha", created_by=world.practitioner_a
     )
-    natasha.date_of_birth = natasha.date_of_birth.replace(year=natasha.date_of_birth.year - 7)  # 14
+    natasha.date_of_birth = years_before(natasha.date_of_birth, 7)  # 14
     natasha.save()
     assert "Assess competence to consent" in client_a.get(f"/people/{natasha.pk}/").content.decode()
     assert client_a.post(f"/people/{natasha.pk}/competence/new/", {}).status_code == 400
@@ -104,7 +104,7 @@ def test_capacity_assessment(world, client_a) -> None:
     adult = PersonFactory(
         agency=world.agency_a, given_name="Maggie", created_by=world.practitioner_a
     )
-    adult.date_of_birth = adult.date_of_birth.replace(year=adult.date_of_birth.year - 20)
+    adult.date_of_birth = years_before(adult.date_of_birth, 20)
     adult.save()
     missing = client_a.post(f"/people/{adult.pk}/capacity/new/", {"lacks_capacity": "no"})
     assert missing.status_code == 400 and "Say which decision" in missing.content.decode()

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from sharewise.consents.services import consent_record
 from sharewise.decisions import services as decision_services
@@ -98,7 +99,7 @@ def make_child(people: Personas, *, born: dt.date | None = BORN, name: str = "Zi
                 text=SECRETS["item"],
                 kind="fact",
                 source=SECRETS["item_source"],
-                dated=dt.date.today(),
+                dated=timezone.localdate(),
                 information_kind="bruising",
             )
         ],
@@ -106,7 +107,7 @@ def make_child(people: Personas, *, born: dt.date | None = BORN, name: str = "Zi
     meeting = meeting_record(
         user=user,
         kind="strategy_discussion",
-        held_on=dt.date.today(),
+        held_on=timezone.localdate(),
         chair="Pat Chair",
         people=[person],
         attendees=[AttendeeEntry(name="Sam Nurse", role="School nurse", agency=people.agency_a)],

@@ -11,6 +11,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from sharewise.agencies.models import Role
 from sharewise.audit.models import AuditEntry
@@ -36,7 +37,7 @@ pytestmark = pytest.mark.django_db
 
 # Every record of the child is past its date on this day: the decision at 25 years from
 # birth, the others 25 years after their last activity.
-ALL_DUE = dt.date.today() + dt.timedelta(days=366 * 26)
+ALL_DUE = timezone.localdate() + dt.timedelta(days=366 * 26)
 KINDS = (RecordKind.CHILD_PROTECTION, RecordKind.CONSENT, RecordKind.DISCLOSURE, RecordKind.MEETING)
 
 

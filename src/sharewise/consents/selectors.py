@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from sharewise.agencies.selectors import agency_ids_for_user
 from sharewise.guidance.consent import (
@@ -44,7 +45,7 @@ def consent_effective_for_person(
     records = list(consents_for_person(user=user, person=person).defer("notes"))
     if not records:
         return None, []
-    on = on or dt.date.today()
+    on = on or timezone.localdate()
     age = person.age_on(on)
     competence = person.competence_assessments.first()
     capacity = person.capacity_assessments.first()

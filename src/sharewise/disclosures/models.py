@@ -19,6 +19,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sharewise.agencies.models import Agency, Team
 from sharewise.crypto.fields import EncryptedTextField
@@ -176,7 +177,7 @@ class Disclosure(models.Model):
         return self.withdrawn_at is not None
 
     def is_expired(self, on: dt.date | None = None) -> bool:
-        return self.expires_on is not None and (on or dt.date.today()) > self.expires_on
+        return self.expires_on is not None and (on or timezone.localdate()) > self.expires_on
 
     @property
     def expired(self) -> bool:

@@ -21,6 +21,7 @@ from sharewise.people.models import (
     Person,
     Relationship,
     RelationshipKind,
+    years_before,
 )
 
 
@@ -35,8 +36,7 @@ def _nhs(stem: str) -> str:
 
 
 def _years_ago(years: int, days: int = 0) -> dt.date:
-    today = dt.date.today()
-    return today.replace(year=today.year - years) - dt.timedelta(days=days)
+    return years_before(timezone.localdate(), years) - dt.timedelta(days=days)
 
 
 def _practitioner(agency: Agency) -> Any:
@@ -229,7 +229,7 @@ def demo_people_load() -> int:
             by,
             "Baby",
             "Lewis",
-            expected_date_of_birth=dt.date.today() + dt.timedelta(days=90),
+            expected_date_of_birth=timezone.localdate() + dt.timedelta(days=90),
         )
         _parent(unborn, maggie, "mother")
         created += 2

@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from sharewise.agencies.models import Agency
 from sharewise.crypto.fields import EncryptedTextField
@@ -53,7 +54,7 @@ class Person(models.Model):
 
     @property
     def age_years(self) -> int | None:
-        return self.age_on(dt.date.today())
+        return self.age_on(timezone.localdate())
 
     def age_on(self, day: dt.date) -> int | None:
         """Age in whole years on `day`; 0 for an unborn child, None when unknown."""
@@ -61,6 +62,15 @@ class Person(models.Model):
             return 0 if self.expected_date_of_birth is not None else None
         born = self.date_of_birth
         return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same day `years` years before `day`: for someone born on 29 February, the 28th
+    in a year that has no 29th (a plain `replace(year=...)` raises there)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
 
 
 class Alias(models.Model):

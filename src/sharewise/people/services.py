@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from sharewise.agencies.models import Agency
 from sharewise.agencies.selectors import agency_ids_for_user, require_recording_role
@@ -45,7 +46,7 @@ def person_create(
             "Enter either a date of birth or, for an unborn child, the expected date, not both",
             field="expected_date_of_birth",
         )
-    if date_of_birth and date_of_birth > dt.date.today():
+    if date_of_birth and date_of_birth > timezone.localdate():
         raise ServiceError("The date of birth must be in the past", field="date_of_birth")
     person = Person.objects.create(
         agency=agency,

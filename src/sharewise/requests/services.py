@@ -114,7 +114,7 @@ def _request_fields(
             raise ServiceError(message, field=field)
     if urgency not in Urgency.values:
         raise ServiceError("Say how urgent the request is", field="urgency")
-    if subject_date_of_birth and subject_date_of_birth > dt.date.today():
+    if subject_date_of_birth and subject_date_of_birth > timezone.localdate():
         raise ServiceError("The date of birth must be in the past", field="subject_date_of_birth")
     if due_on and due_on < timezone.localdate(received_at):
         raise ServiceError("The date it is needed by cannot be before it arrived", field="due_on")

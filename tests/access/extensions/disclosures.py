@@ -4,9 +4,10 @@ person outside agency A who may see it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
+
+from django.utils import timezone
 
 from sharewise.decisions import services as decision_services
 from sharewise.disclosures import services
@@ -45,7 +46,7 @@ def build(world: World) -> dict[str, str]:
                 text="Bruising seen on both arms",
                 kind="fact",
                 source="Practice nurse",
-                dated=dt.date.today(),
+                dated=timezone.localdate(),
             )
         ],
     )

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils import timezone
+
 from sharewise.agencies.models import AgencyKind, Role
 from sharewise.protocols.services import (
     ProtocolTerms,
@@ -66,7 +68,7 @@ def _terms(party_ids: list[int]) -> ProtocolTerms:
         retention="Kept with the child's record; reviewed at the child's 25th birthday",
         security="Sent through Sharewise or secure email only",
         individuals_rights="Requests for access go to each agency's data protection officer",
-        review_date=dt.date.today() + dt.timedelta(days=365),
+        review_date=timezone.localdate() + dt.timedelta(days=365),
     )
 
 

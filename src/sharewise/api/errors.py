@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest
 from django.utils.datastructures import MultiValueDict
-from ninja import Schema
+from ninja import Field, Schema
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 from ninja.parser import Parser
 
@@ -43,7 +43,10 @@ class ErrorOut(Schema):
 
 
 class SignProblemOut(Schema):
-    field: str
+    field: str | None = Field(
+        description="The field to put right; null where the request as a whole is at fault "
+        "(a body that is not JSON)"
+    )
     error: str
 
 

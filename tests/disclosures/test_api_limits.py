@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from sharewise.api.services import api_token_create
 from sharewise.disclosures.models import Disclosure
 from tests.api.conftest import ApiClient
 from tests.disclosures.conftest import Partnership, signed_decision
+from tests.factories import api_token_for
 
 
 def _phone_share(p: Partnership, **changes: Any) -> dict[str, Any]:
@@ -47,7 +47,7 @@ def _phone_share(p: Partnership, **changes: Any) -> dict[str, Any]:
 def test_a_date_outside_the_years_a_record_can_mean_is_refused(
     partnership: Partnership, changes: dict[str, Any], field: str
 ) -> None:
-    _, token = api_token_create(user=partnership.teacher, name="tests")
+    token = api_token_for(partnership.teacher)
     response = ApiClient(token).post("/disclosures", _phone_share(partnership, **changes))
     assert response.status_code == 422, response.content
     assert response.json() == {
@@ -58,6 +58,6 @@ def test_a_date_outside_the_years_a_record_can_mean_is_refused(
 
 
 def test_a_phone_share_in_range_is_recorded(partnership: Partnership) -> None:
-    _, token = api_token_create(user=partnership.teacher, name="tests")
+    token = api_token_for(partnership.teacher)
     response = ApiClient(token).post("/disclosures", _phone_share(partnership))
     assert response.status_code == 201, response.content

@@ -39,20 +39,9 @@ from sharewise.web.access import (
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import StrictInput
+from .shared import MAX_LIST_LIMIT, MAX_OFFSET, WRITE_ERRORS
 
 router = Router(tags=["Advice"])
-
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
-MAX_LIST_LIMIT = 200
-# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
-# their own (a 500), as for /people.
-MAX_OFFSET = 2**31 - 1
 
 
 class AdviceCreateIn(StrictInput):

@@ -31,17 +31,9 @@ from sharewise.web.access import API_AGENCY_DECIDE, API_AGENCY_READ, access
 from ..auth import token_user
 from ..errors import REVISION_FIELD, ErrorOut, SignRefused, SignRefusedOut
 from ..schemas import AnswersIn, DecisionOut, DecisionStartIn, DetailsUpdateIn, RevisionIn
+from .shared import REVISED_WRITE_ERRORS
 
 router = Router(tags=["Decisions"])
-
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
 
 
 @contextmanager
@@ -58,7 +50,7 @@ def fields_under(prefix: str, names: Collection[str]) -> Iterator[None]:
 
 @router.post(
     "/decisions",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: DecisionOut, **REVISED_WRITE_ERRORS},
     summary="Start a decision about a person",
     description=(
         "Starts a draft under the chosen pack (recorded with its version and hash, so the "
@@ -106,7 +98,7 @@ def decision_detail(request: HttpRequest, decision_id: int) -> Any:
 
 @router.post(
     "/decisions/{decision_id}/answers",
-    response={200: DecisionOut, **WRITE_ERRORS},
+    response={200: DecisionOut, **REVISED_WRITE_ERRORS},
     summary="Answer questions of a draft and decide again",
     description=(
         "Answers are facts of the decision contract. A judgement (public_interest, "
@@ -130,7 +122,7 @@ def decision_answers(request: HttpRequest, decision_id: int, payload: AnswersIn)
 
 @router.patch(
     "/decisions/{decision_id}",
-    response={200: DecisionOut, **WRITE_ERRORS},
+    response={200: DecisionOut, **REVISED_WRITE_ERRORS},
     summary="Record the lawful basis, whether the person was told, advice and notes",
     description=(
         "The lawful basis under UK GDPR Article 6 and, for special category data, the "
@@ -161,7 +153,7 @@ def decision_update(request: HttpRequest, decision_id: int, payload: DetailsUpda
 
 @router.post(
     "/decisions/{decision_id}/sign",
-    response={200: DecisionOut, **WRITE_ERRORS, 400: SignRefusedOut},
+    response={200: DecisionOut, **REVISED_WRITE_ERRORS, 400: SignRefusedOut},
     summary="Sign a draft: from now on it is the record",
     description=(
         "400 lists in `problems` everything to put right first (unanswered questions, "
@@ -188,7 +180,7 @@ def decision_sign_endpoint(request: HttpRequest, decision_id: int, payload: Revi
 
 @router.post(
     "/decisions/{decision_id}/correct",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: DecisionOut, **REVISED_WRITE_ERRORS},
     summary="Correct a signed decision: a new draft version that keeps the old",
 )
 @access(API_AGENCY_DECIDE)

@@ -10,11 +10,11 @@ agency it was sent to; for anyone else it does not exist (404), as for any recor
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from ninja import Field, P, QueryEx, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from sharewise.agencies.models import Agency, Team
 from sharewise.audit.services import audit_append
@@ -43,29 +43,16 @@ from sharewise.web.access import (
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import AgencyOut, StrictInput
+from .shared import (
+    MAX_LIST_LIMIT,
+    WRITE_ERRORS,
+    LenientDate,
+    LenientDateTime,
+    ListLimit,
+    ListOffset,
+)
 
 router = Router(tags=["Disclosures"])
-
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
-MAX_LIST_LIMIT = 200
-# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
-# their own (a 500), as for /people.
-MAX_OFFSET = 2**31 - 1
-ListLimit = QueryEx[
-    int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
-]
-ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
-
-
-# Dates arrive as text in JSON; strict mode would refuse "2026-03-27" as a date.
-LenientDate = Annotated[dt.date, Field(strict=False)]
-LenientDateTime = Annotated[dt.datetime, Field(strict=False)]
 
 
 class ItemIn(StrictInput):

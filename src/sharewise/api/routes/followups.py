@@ -28,19 +28,9 @@ from sharewise.web.access import API_AGENCY_DECIDE, API_AGENCY_READ, API_ANY_TOK
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import StrictInput
+from .shared import MAX_LIST_LIMIT, READ_ERRORS, WRITE_ERRORS, ListLimit, ListOffset
 
 router = Router(tags=["Follow-ups and meetings"])
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, **READ_ERRORS}
-MAX_LIST_LIMIT = 200
-# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
-# their own (a 500), as for /people.
-MAX_OFFSET = 2**31 - 1
-ListLimit = QueryEx[
-    int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
-]
-ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
 
 
 def _paged(what: str) -> str:

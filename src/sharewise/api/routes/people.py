@@ -22,11 +22,9 @@ from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import PersonConsentsOut, PersonDetailOut, PersonOut
 from ..selectors import person_consents_for_user, person_detail_for_user
+from .shared import MAX_OFFSET, READ_ERRORS
 
 router = Router(tags=["People"])
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-MAX_OFFSET = 2**31 - 1
 
 
 class PeoplePagination(LimitOffsetPagination):

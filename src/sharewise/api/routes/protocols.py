@@ -41,17 +41,9 @@ from sharewise.web.access import (
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import StrictInput
+from .shared import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["Information sharing protocols"])
-
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    422: ErrorOut,
-}
 
 
 class PartyOut(Schema):

@@ -10,10 +10,10 @@ for the requester (003 3.15).
 """
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, P, QueryEx, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from sharewise.agencies.models import Agency
 from sharewise.agencies.selectors import primary_agency_for_user
@@ -41,30 +41,16 @@ from sharewise.web.access import (
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import AgencyOut, DecisionOut, StrictInput
+from .shared import (
+    MAX_LIST_LIMIT,
+    REVISED_WRITE_ERRORS,
+    LenientDate,
+    LenientDateTime,
+    ListLimit,
+    ListOffset,
+)
 
 router = Router(tags=["Requests for information"])
-
-WRITE_ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ErrorOut,
-}
-MAX_LIST_LIMIT = 200
-# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
-# their own (a 500), as for /people.
-MAX_OFFSET = 2**31 - 1
-ListLimit = QueryEx[
-    int, P(ge=1, le=MAX_LIST_LIMIT, description=f"How many to return (1 to {MAX_LIST_LIMIT})")
-]
-ListOffset = QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")]
-
-# Dates and times come as ISO 8601 text in JSON: accepted as such, unlike the other
-# fields, which are strict.
-LenientDate = Annotated[dt.date, Field(strict=False)]
-LenientDateTime = Annotated[dt.datetime, Field(strict=False)]
 
 
 class RequestFieldsIn(StrictInput):
@@ -252,7 +238,7 @@ def api_info_request_list(
 
 @router.post(
     "/requests",
-    response={201: RequestOut, **WRITE_ERRORS},
+    response={201: RequestOut, **REVISED_WRITE_ERRORS},
     summary="Ask another agency for information",
     description=(
         "Say who it is about, what is asked for, the purpose, why it is necessary and the "
@@ -281,7 +267,7 @@ def api_info_request_send(request: HttpRequest, payload: RequestSendIn) -> Any:
 
 @router.post(
     "/requests/received",
-    response={201: RequestOut, **WRITE_ERRORS},
+    response={201: RequestOut, **REVISED_WRITE_ERRORS},
     summary="Record a request your agency received by phone, letter, e-mail or at a meeting",
 )
 @access(API_AGENCY_DECIDE)
@@ -314,7 +300,7 @@ def api_info_request_detail(request: HttpRequest, info_request_id: int) -> Any:
 
 @router.post(
     "/requests/{info_request_id}/match",
-    response={200: RequestOut, **WRITE_ERRORS},
+    response={200: RequestOut, **REVISED_WRITE_ERRORS},
     summary="Match the request to the person in your records it is about",
 )
 @access(API_REQUEST_RECEIVER)
@@ -334,7 +320,7 @@ def api_info_request_match(request: HttpRequest, info_request_id: int, payload: 
 
 @router.post(
     "/requests/{info_request_id}/decision",
-    response={201: DecisionOut, **WRITE_ERRORS},
+    response={201: DecisionOut, **REVISED_WRITE_ERRORS},
     summary="Answer the request with a decision",
     description=(
         "Starts a decision about the matched person filled in from the request: its purpose, "
@@ -370,7 +356,7 @@ def api_info_request_decision(
 
 @router.post(
     "/requests/{info_request_id}/responses",
-    response={201: ResponseOut, **WRITE_ERRORS},
+    response={201: ResponseOut, **REVISED_WRITE_ERRORS},
     summary="Tell the requester the outcome of the signed decision and the reasons",
     description=(
         "A decision not to share is told too, with its reasons (004 'Record'). The outcome "
@@ -390,7 +376,7 @@ def api_info_request_respond(request: HttpRequest, info_request_id: int, payload
 
 @router.post(
     "/requests/{info_request_id}/replies",
-    response={201: ReplyOut, **WRITE_ERRORS},
+    response={201: ReplyOut, **REVISED_WRITE_ERRORS},
     summary="Reply with new information, which reopens an answered request",
 )
 @access(API_REQUEST_REQUESTER)
@@ -403,7 +389,7 @@ def api_info_request_reply(request: HttpRequest, info_request_id: int, payload: 
 
 @router.post(
     "/requests/{info_request_id}/close",
-    response={200: RequestOut, **WRITE_ERRORS},
+    response={200: RequestOut, **REVISED_WRITE_ERRORS},
     summary="Close the request (the agency asked) or withdraw it (the requester)",
 )
 @access(API_REQUEST_PARTIES)

@@ -37,15 +37,14 @@ from sharewise.web.access import (
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..schemas import StrictInput
+from . import shared
 
 router = Router(tags=["Retention"])
 
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, **READ_ERRORS}
+# Retention's reads are for leads and auditors: a role that may not is refused (403).
+READ_ERRORS: dict[int, Any] = {403: ErrorOut, **shared.READ_ERRORS}
+WRITE_ERRORS: dict[int, Any] = {**shared.WRITE_ERRORS, **READ_ERRORS}
 MAX_QUEUE_LIMIT = 200
-# Bounded because the databases refuse an OFFSET beyond a 64-bit integer with an error of
-# their own (a 500), as for /people.
-MAX_OFFSET = 2**31 - 1
 KINDS = ", ".join(RecordKind.values)
 
 
@@ -247,7 +246,7 @@ def retention_queue(
     limit: QueryEx[
         int, P(ge=1, le=MAX_QUEUE_LIMIT, description=f"How many to return (1 to {MAX_QUEUE_LIMIT})")
     ] = 50,
-    offset: QueryEx[int, P(ge=0, le=MAX_OFFSET, description="How many to skip")] = 0,
+    offset: QueryEx[int, P(ge=0, le=shared.MAX_OFFSET, description="How many to skip")] = 0,
 ) -> Any:
     user = token_user(request)
     groups = selectors.retention_queue_for_user(user=user, today=timezone.localdate())

@@ -35,13 +35,12 @@ from sharewise.web.access import (
 from ..auth import token_user
 from ..errors import ErrorOut
 from ..responses import json_response
+from .shared import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["People's rights and exchange"])
 
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 EXPORT_ERRORS: dict[int, Any] = {403: ErrorOut, **READ_ERRORS}
 DOWNLOAD_ERRORS: dict[int, Any] = {400: ErrorOut, **EXPORT_ERRORS}
-WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 413: ErrorOut, **READ_ERRORS}
 
 
 class ImportedOut(Schema):
@@ -110,7 +109,7 @@ def _request_out(asked: SubjectAccessRequest) -> dict[str, Any]:
 
 @router.post(
     "/people/{person_id}/subject-access/pdf",
-    response={202: SubjectAccessRequestOut, **EXPORT_ERRORS},
+    response={202: SubjectAccessRequestOut, 413: ErrorOut, **EXPORT_ERRORS},
     summary="Ask for everything held about a person as a PDF, prepared in the background",
     description=(
         "Answers 202 at once with the request and its `status_url` (also in `Location`); "

@@ -47,6 +47,7 @@ from sharewise.protocols.services import (
     protocol_submit,
 )
 from sharewise.requests import services as request_services
+from sharewise.requests.services import RequestDetails
 from tests.factories import AgencyFactory, Personas, PersonFactory, member, personas
 
 UTC = dt.UTC
@@ -153,14 +154,16 @@ def _request(m: Monitoring, received: dt.datetime) -> Any:
         agency=p.agency_a,
         channel="phone",
         requester_name="DC Ward",
-        requester_role="Detective constable",
         requester_agency_name="Northtown Police",
-        subject_name="Helen Marsh",
-        information_requested="Attendance at appointments",
-        purpose="A strategy discussion",
-        necessity="To know whether injuries were seen before",
-        lawful_basis="UK GDPR Article 6(1)(e)",
         received_at=received,
+        details=RequestDetails(
+            requester_role="Detective constable",
+            subject_name="Helen Marsh",
+            information_requested="Attendance at appointments",
+            purpose="A strategy discussion",
+            necessity="To know whether injuries were seen before",
+            lawful_basis="UK GDPR Article 6(1)(e)",
+        ),
     )
 
 

@@ -64,7 +64,8 @@ def send(world: Any, **overrides: Any) -> Any:
         "lawful_basis": "UK GDPR Article 6(1)(e); Children Act 2004 section 16H",
     }
     fields.update(overrides)
-    return services.request_send(**fields)
+    who = {name: fields.pop(name) for name in ("user", "from_agency", "to_agency")}
+    return services.request_send(**who, details=services.RequestDetails(**fields))
 
 
 def decide(world: Any, info_request: Any, answers: dict[str, Any], details: bool) -> Any:

@@ -13,6 +13,7 @@ from sharewise.common import NotFound, PermissionDenied, ServiceError
 from sharewise.decisions.models import Decision
 from sharewise.requests import selectors, services
 from sharewise.requests.models import RequestResponse, Status
+from sharewise.requests.services import RequestDetails
 from tests.factories import AgencyFactory, member
 
 from .conftest import NOT_SHARE_ANSWERS, SHARE_ANSWERS, decide, fresh, send
@@ -36,13 +37,15 @@ def test_a_statutory_request_needs_its_safeguarding_partner(world, child) -> Non
             user=user,
             from_agency=gp,
             to_agency=world.agency_a,
-            requester_role="GP",
-            subject_name="Helen Marsh",
-            information_requested="x",
-            purpose="y",
-            necessity="z",
-            lawful_basis="Public task",
-            statutory=True,
+            details=RequestDetails(
+                requester_role="GP",
+                subject_name="Helen Marsh",
+                information_requested="x",
+                purpose="y",
+                necessity="z",
+                lawful_basis="Public task",
+                statutory=True,
+            ),
         )
     assert refused.value.field == "safeguarding_partner"
     recorded = services.request_record(
@@ -50,14 +53,16 @@ def test_a_statutory_request_needs_its_safeguarding_partner(world, child) -> Non
         agency=world.agency_a,
         channel="phone",
         requester_name="Sam Lee",
-        requester_role="Social worker",
         requester_agency_name="Northtown Children's Services",
-        subject_name="Helen Marsh",
-        information_requested="Attendance",
-        purpose="Section 47 enquiry",
-        necessity="To assess risk",
-        statutory=True,
-        safeguarding_partner="local_authority",
+        details=RequestDetails(
+            requester_role="Social worker",
+            subject_name="Helen Marsh",
+            information_requested="Attendance",
+            purpose="Section 47 enquiry",
+            necessity="To assess risk",
+            statutory=True,
+            safeguarding_partner="local_authority",
+        ),
     )
     assert recorded.statutory and recorded.get_safeguarding_partner_display() == (
         "The local authority"
@@ -247,12 +252,14 @@ def test_a_recorded_request_records_how_and_when_the_requester_was_told(world, c
         agency=world.agency_a,
         channel="letter",
         requester_name="Sam Lee",
-        requester_role="Housing officer",
         requester_agency_name="Northtown Homes",
-        subject_name="Helen Marsh",
-        information_requested="Any concerns",
-        purpose="Tenancy support",
-        necessity="To plan a visit",
+        details=RequestDetails(
+            requester_role="Housing officer",
+            subject_name="Helen Marsh",
+            information_requested="Any concerns",
+            purpose="Tenancy support",
+            necessity="To plan a visit",
+        ),
     )
     assert recorded.from_agency is None and not recorded.through_sharewise
     services.request_match(user=world.practitioner_a, info_request=recorded, person=child)

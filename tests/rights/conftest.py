@@ -29,6 +29,7 @@ from sharewise.people.services import (
     relationship_add,
 )
 from sharewise.requests import services as request_services
+from sharewise.requests.services import RequestDetails
 from tests.factories import Personas, personas
 
 HELEN_2008: dict[str, Any] = {
@@ -179,12 +180,14 @@ def case(db: None) -> Case:
         user=world.practitioner_b,
         from_agency=world.agency_b,
         to_agency=world.agency_a,
-        requester_role="Detective constable",
-        subject_name="Helen Marsh",
-        information_requested="Injuries seen MARKER-REQUEST",
-        purpose="A strategy discussion",
-        necessity="To know whether injuries were seen before",
-        lawful_basis="UK GDPR Article 6(1)(e)",
+        details=RequestDetails(
+            requester_role="Detective constable",
+            subject_name="Helen Marsh",
+            information_requested="Injuries seen MARKER-REQUEST",
+            purpose="A strategy discussion",
+            necessity="To know whether injuries were seen before",
+            lawful_basis="UK GDPR Article 6(1)(e)",
+        ),
     )
     request_services.request_match(user=user, info_request=info_request, person=helen)
     advice = advice_services.advice_request_create(

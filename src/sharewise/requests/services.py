@@ -10,6 +10,7 @@ and a reply are new rows, and a status change carries its time.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -78,76 +79,85 @@ def _received_at(value: dt.datetime | None, field: str) -> dt.datetime:
     return when
 
 
+@dataclass(frozen=True)
+class RequestDetails:
+    """What a request for information says, however it arrived (the ICO request form's
+    fields): who it is about, what is asked for, the purpose, why it is necessary, the lawful
+    basis (004 golden rule 4), how urgent, and whether it is a statutory request from a
+    safeguarding partner (Children Act 2004 sections 16E and 16H). Sending one and recording
+    one received take the same, so the web, the API and the tests build it once."""
+
+    requester_role: str
+    subject_name: str
+    information_requested: str
+    purpose: str
+    necessity: str
+    lawful_basis: str = ""
+    urgency: str = Urgency.ROUTINE
+    due_on: dt.date | None = None
+    subject_date_of_birth: dt.date | None = None
+    subject_address: str = ""
+    subject_nhs_number: str = ""
+    subject_upn: str = ""
+    statutory: bool = False
+    safeguarding_partner: str = ""
+
+
 def _request_fields(
-    *,
-    requester_name: str,
-    requester_role: str,
-    subject_name: str,
-    subject_date_of_birth: dt.date | None,
-    subject_address: str,
-    subject_nhs_number: str,
-    subject_upn: str,
-    information_requested: str,
-    purpose: str,
-    necessity: str,
-    lawful_basis: str,
-    urgency: str,
-    due_on: dt.date | None,
-    statutory: bool,
-    safeguarding_partner: str,
-    received_at: dt.datetime,
+    details: RequestDetails, *, requester_name: str, received_at: dt.datetime
 ) -> dict[str, Any]:
     """The checked fields of a request, sent or recorded: the ICO request form's."""
+    d = details
     required = (
         (requester_name, "requester_name", "Enter the name of the person asking"),
-        (requester_role, "requester_role", "Enter the requester's role"),
-        (subject_name, "subject_name", "Enter the name of the person the request is about"),
-        (information_requested, "information_requested", "Say what information is asked for"),
+        (d.requester_role, "requester_role", "Enter the requester's role"),
+        (d.subject_name, "subject_name", "Enter the name of the person the request is about"),
+        (d.information_requested, "information_requested", "Say what information is asked for"),
         # 003 3.3: sharing needs a clear and legitimate purpose; the request must say it.
-        (purpose, "purpose", "Say what the information is needed for"),
+        (d.purpose, "purpose", "Say what the information is needed for"),
         # 004 "Safeguarding partners": a request should be necessary and proportionate, and
         # say why the information is needed.
-        (necessity, "necessity", "Say why the information is necessary for that purpose"),
+        (d.necessity, "necessity", "Say why the information is necessary for that purpose"),
     )
     for value, field, message in required:
         if not value.strip():
             raise ServiceError(message, field=field)
-    if urgency not in Urgency.values:
+    if d.urgency not in Urgency.values:
         raise ServiceError("Say how urgent the request is", field="urgency")
-    if subject_date_of_birth and subject_date_of_birth > timezone.localdate():
+    if d.subject_date_of_birth and d.subject_date_of_birth > timezone.localdate():
         raise ServiceError("The date of birth must be in the past", field="subject_date_of_birth")
-    if due_on and due_on < timezone.localdate(received_at):
+    if d.due_on and d.due_on < timezone.localdate(received_at):
         raise ServiceError("The date it is needed by cannot be before it arrived", field="due_on")
-    if safeguarding_partner and safeguarding_partner not in SafeguardingPartner.values:
+    if d.safeguarding_partner and d.safeguarding_partner not in SafeguardingPartner.values:
         raise ServiceError("Select a safeguarding partner", field="safeguarding_partner")
-    if statutory and not safeguarding_partner:
+    if d.statutory and not d.safeguarding_partner:
         raise ServiceError(
             "A statutory request comes from a safeguarding partner: say which (Children Act "
             "2004 section 16E)",
             field="safeguarding_partner",
         )
     try:
-        nhs = nhs_number_clean(subject_nhs_number) if subject_nhs_number.strip() else ""
-        upn = upn_clean(subject_upn) if subject_upn.strip() else ""
+        nhs = nhs_number_clean(d.subject_nhs_number) if d.subject_nhs_number.strip() else ""
+        upn = upn_clean(d.subject_upn) if d.subject_upn.strip() else ""
     except ServiceError as exc:
         exc.field = f"subject_{exc.field}"
         raise
     return {
         "requester_name": requester_name.strip(),
-        "requester_role": requester_role.strip(),
-        "subject_name": subject_name.strip(),
-        "subject_date_of_birth": subject_date_of_birth,
-        "subject_address": subject_address.strip(),
+        "requester_role": d.requester_role.strip(),
+        "subject_name": d.subject_name.strip(),
+        "subject_date_of_birth": d.subject_date_of_birth,
+        "subject_address": d.subject_address.strip(),
         "subject_nhs_number": nhs,
         "subject_upn": upn,
-        "information_requested": information_requested.strip(),
-        "purpose": purpose.strip(),
-        "necessity": necessity.strip(),
-        "lawful_basis": lawful_basis.strip(),
-        "urgency": urgency,
-        "due_on": _due_on(urgency, received_at, due_on),
-        "statutory": statutory,
-        "safeguarding_partner": safeguarding_partner if statutory else "",
+        "information_requested": d.information_requested.strip(),
+        "purpose": d.purpose.strip(),
+        "necessity": d.necessity.strip(),
+        "lawful_basis": d.lawful_basis.strip(),
+        "urgency": d.urgency,
+        "due_on": _due_on(d.urgency, received_at, d.due_on),
+        "statutory": d.statutory,
+        "safeguarding_partner": d.safeguarding_partner if d.statutory else "",
         "received_at": received_at,
         "status_changed_at": received_at,
     }
@@ -155,24 +165,7 @@ def _request_fields(
 
 @transaction.atomic
 def request_send(
-    *,
-    user: Any,
-    from_agency: Agency,
-    to_agency: Agency,
-    requester_role: str,
-    subject_name: str,
-    information_requested: str,
-    purpose: str,
-    necessity: str,
-    lawful_basis: str,
-    urgency: str = Urgency.ROUTINE,
-    due_on: dt.date | None = None,
-    subject_date_of_birth: dt.date | None = None,
-    subject_address: str = "",
-    subject_nhs_number: str = "",
-    subject_upn: str = "",
-    statutory: bool = False,
-    safeguarding_partner: str = "",
+    *, user: Any, from_agency: Agency, to_agency: Agency, details: RequestDetails
 ) -> InformationRequest:
     """Send a request to another agency through Sharewise, as a member of `from_agency`."""
     _require_member(user, from_agency)
@@ -183,26 +176,15 @@ def request_send(
         )
     # 004 golden rule 4: when requesting personal information, be clear of the basis on
     # which you are doing so.
-    if not lawful_basis.strip():
+    if not details.lawful_basis.strip():
         raise ServiceError("Say the lawful basis you rely on for the request", field="lawful_basis")
-    if statutory and not safeguarding_partner:
-        safeguarding_partner = PARTNER_BY_KIND.get(AgencyKind(from_agency.kind), "")
+    if details.statutory and not details.safeguarding_partner:
+        # A safeguarding partner's own kind says which partner it is.
+        partner = PARTNER_BY_KIND.get(AgencyKind(from_agency.kind), "")
+        details = replace(details, safeguarding_partner=partner)
     fields = _request_fields(
+        details,
         requester_name=user.get_full_name() or user.get_username(),
-        requester_role=requester_role,
-        subject_name=subject_name,
-        subject_date_of_birth=subject_date_of_birth,
-        subject_address=subject_address,
-        subject_nhs_number=subject_nhs_number,
-        subject_upn=subject_upn,
-        information_requested=information_requested,
-        purpose=purpose,
-        necessity=necessity,
-        lawful_basis=lawful_basis,
-        urgency=urgency,
-        due_on=due_on,
-        statutory=statutory,
-        safeguarding_partner=safeguarding_partner,
         received_at=timezone.now(),
     )
     info_request = InformationRequest.objects.create(
@@ -219,7 +201,7 @@ def request_send(
         verb="request.send",
         obj=info_request,
         agency=from_agency,
-        details={"to_agency": to_agency.pk, "statutory": statutory},
+        details={"to_agency": to_agency.pk, "statutory": details.statutory},
     )
     return info_request
 
@@ -231,22 +213,9 @@ def request_record(
     agency: Agency,
     channel: str,
     requester_name: str,
-    requester_role: str,
     requester_agency_name: str,
-    subject_name: str,
-    information_requested: str,
-    purpose: str,
-    necessity: str,
-    lawful_basis: str = "",
-    urgency: str = Urgency.ROUTINE,
-    due_on: dt.date | None = None,
+    details: RequestDetails,
     received_at: dt.datetime | None = None,
-    subject_date_of_birth: dt.date | None = None,
-    subject_address: str = "",
-    subject_nhs_number: str = "",
-    subject_upn: str = "",
-    statutory: bool = False,
-    safeguarding_partner: str = "",
 ) -> InformationRequest:
     """Record a request `agency` received by phone, letter, e-mail or at a meeting."""
     _require_member(user, agency)
@@ -258,21 +227,8 @@ def request_record(
     if not requester_agency_name.strip():
         raise ServiceError("Enter the requester's agency", field="requester_agency_name")
     fields = _request_fields(
+        details,
         requester_name=requester_name,
-        requester_role=requester_role,
-        subject_name=subject_name,
-        subject_date_of_birth=subject_date_of_birth,
-        subject_address=subject_address,
-        subject_nhs_number=subject_nhs_number,
-        subject_upn=subject_upn,
-        information_requested=information_requested,
-        purpose=purpose,
-        necessity=necessity,
-        lawful_basis=lawful_basis,
-        urgency=urgency,
-        due_on=due_on,
-        statutory=statutory,
-        safeguarding_partner=safeguarding_partner,
         received_at=_received_at(received_at, "received_at"),
     )
     info_request = InformationRequest.objects.create(
@@ -287,7 +243,7 @@ def request_record(
         verb="request.record",
         obj=info_request,
         agency=agency,
-        details={"channel": channel, "statutory": statutory},
+        details={"channel": channel, "statutory": details.statutory},
     )
     return info_request
 

@@ -177,7 +177,10 @@ def info_request_send(request: HttpRequest) -> HttpResponse:
             sent = submitted(
                 errors,
                 lambda: services.request_send(
-                    user=request.user, from_agency=agency, to_agency=to_agency, **fields
+                    user=request.user,
+                    from_agency=agency,
+                    to_agency=to_agency,
+                    details=services.RequestDetails(**fields),
                 ),
             )
             if sent is not None:
@@ -205,7 +208,7 @@ def info_request_record(request: HttpRequest) -> HttpResponse:
                     requester_name=text(request, "requester_name"),
                     requester_agency_name=text(request, "requester_agency_name"),
                     received_at=_at_noon(received),
-                    **fields,
+                    details=services.RequestDetails(**fields),
                 ),
             )
             if recorded is not None:

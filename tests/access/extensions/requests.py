@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sharewise.requests.services import request_match, request_send
+from sharewise.requests.services import RequestDetails, request_match, request_send
 
 OK, LOGIN = "allowed", "sent to sign in"
 
@@ -44,14 +44,16 @@ def build(world: Any) -> dict[str, str]:
         user=people.practitioner_b,
         from_agency=people.agency_b,
         to_agency=people.agency_a,
-        requester_role="Detective constable",
-        subject_name=world.person.full_name,
-        subject_date_of_birth=world.person.date_of_birth,
-        information_requested="Attendance at appointments since January",
-        purpose="A strategy discussion about bruising reported by the school",
-        necessity="To know whether injuries were seen before",
-        lawful_basis="UK GDPR Article 6(1)(e); Children Act 2004 section 16H",
-        statutory=True,
+        details=RequestDetails(
+            requester_role="Detective constable",
+            subject_name=world.person.full_name,
+            subject_date_of_birth=world.person.date_of_birth,
+            information_requested="Attendance at appointments since January",
+            purpose="A strategy discussion about bruising reported by the school",
+            necessity="To know whether injuries were seen before",
+            lawful_basis="UK GDPR Article 6(1)(e); Children Act 2004 section 16H",
+            statutory=True,
+        ),
     )
     request_match(user=people.practitioner_a, info_request=sent, person=world.person)
     world.extra["requests"] = sent

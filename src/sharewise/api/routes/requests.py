@@ -256,7 +256,10 @@ def api_info_request_send(request: HttpRequest, payload: RequestSendIn) -> Any:
         raise NotFound("There is no such agency", field="to_agency_id")
     try:
         sent = services.request_send(
-            user=user, from_agency=from_agency, to_agency=to_agency, **fields
+            user=user,
+            from_agency=from_agency,
+            to_agency=to_agency,
+            details=services.RequestDetails(**fields),
         )
     except ServiceError as exc:
         if exc.field == "to_agency":
@@ -273,9 +276,18 @@ def api_info_request_send(request: HttpRequest, payload: RequestSendIn) -> Any:
 @access(API_AGENCY_DECIDE)
 def api_info_request_record(request: HttpRequest, payload: RequestRecordIn) -> Any:
     user = token_user(request)
-    fields = payload.model_dump(exclude={"agency_id"})
+    how = {"channel", "requester_name", "requester_agency_name", "received_at"}
+    fields = payload.model_dump(exclude={"agency_id", *how})
     agency = _agency(user, payload.agency_id, "agency_id")
-    recorded = services.request_record(user=user, agency=agency, **fields)
+    recorded = services.request_record(
+        user=user,
+        agency=agency,
+        channel=payload.channel,
+        requester_name=payload.requester_name,
+        requester_agency_name=payload.requester_agency_name,
+        received_at=payload.received_at,
+        details=services.RequestDetails(**fields),
+    )
     return Status(201, _request_json(user, recorded))
 
 

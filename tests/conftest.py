@@ -54,13 +54,10 @@ def _mfa_mark(client, user) -> None:
     """Give `user` an authenticator app and record in the client's session that they
     entered its code, which is what RequireMFAMiddleware asks of anyone whose role shows
     them identifiable data (tests/accounts tests the real sign-in)."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
     from sharewise.accounts.mfa_session import ENROLLED_IN_SESSION_KEY
+    from tests.factories import give_authenticator
 
-    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-        TOTP.activate(user, generate_totp_secret())
+    give_authenticator(user)
     session = client.session
     session[ENROLLED_IN_SESSION_KEY] = str(user.pk)
     session.save()

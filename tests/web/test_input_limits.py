@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.test import Client
-from tests.access.routes import HELEN_2008_ANSWERS, SIGNING_DETAILS
 from tests.factories import Personas, PersonFactory, personas
 from tests.followups.conftest import fortnightly
+from tests.robustness.helpers import signed_decision
 
 from sharewise.audit.models import AuditEntry
 from sharewise.decisions import services as decision_services
@@ -85,20 +85,6 @@ PAGES: list[tuple[str, str, str, dict[str, str]]] = [
 ]
 
 
-def _signed(world: Personas, person: Any) -> Any:
-    user = world.practitioner_a
-    decision = decision_services.decision_start(
-        user=user, person=person, purpose="Refer concerns", recipient="CSC", pack_id="hmg-2008"
-    )
-    decision = decision_services.decision_answer(
-        user=user, decision=decision, answers=HELEN_2008_ANSWERS
-    )
-    decision = decision_services.decision_details_update(
-        user=user, decision=decision, details=SIGNING_DETAILS
-    )
-    return decision_services.decision_sign(user=user, decision=decision)
-
-
 def _signed_in(world: Personas, sign_in: Callable[[Client, Any], None], user: Any) -> Client:
     client = Client()
     sign_in(client, user)
@@ -130,7 +116,7 @@ def test_a_date_too_large_or_out_of_range_is_a_field_error(
     decision = decision_services.decision_start(
         user=world.practitioner_a, person=person, purpose="Refer", pack_id="hmg-2008"
     )
-    signed = _signed(world, person)
+    signed = signed_decision(user=world.practitioner_a, person=person)
     followup = fortnightly(world, signed)
     client = _signed_in(world, sign_in, world.practitioner_a)
     before = _counts()

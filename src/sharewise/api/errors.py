@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 from django.conf import settings
@@ -105,21 +105,28 @@ class UnstorableText(Exception):
         self.problem = problem
 
 
-def refuse_unstorable_text(value: Any, path: str = "") -> None:
-    """Raise UnstorableText naming the first string in `value` (at any depth, keys too)
-    that the database could not store. Every string of every body and query passes here,
-    so no API field can reach the database with one."""
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str, bool]]:
+    """Every string in a parsed body or query, at any depth: (its path, the text, whether
+    it is a key). Both refusals below walk a body through here."""
     if isinstance(value, str):
-        problem = unstorable_text_problem(value)
-        if problem is not None:
-            raise UnstorableText(path or None, problem)
+        yield path, value, False
     elif isinstance(value, dict):
         for key, item in value.items():
-            refuse_unstorable_text(key, path)
-            refuse_unstorable_text(item, f"{path}.{key}" if path else str(key))
+            yield path, str(key), True
+            yield from _strings(item, f"{path}.{key}" if path else str(key))
     elif isinstance(value, list):
         for item in value:
-            refuse_unstorable_text(item, path)
+            yield from _strings(item, path)
+
+
+def refuse_unstorable_text(value: Any) -> None:
+    """Raise UnstorableText naming the first string in `value` (keys too) that the database
+    could not store. Every string of every body and query passes here, so no API field can
+    reach the database with one."""
+    for path, text, _ in _strings(value):
+        problem = unstorable_text_problem(text)
+        if problem is not None:
+            raise UnstorableText(path or None, problem)
 
 
 class TextTooLong(Exception):
@@ -133,21 +140,15 @@ class TextTooLong(Exception):
         self.length = length
 
 
-def refuse_long_text(value: Any, path: str = "") -> None:
+def refuse_long_text(value: Any) -> None:
     """Raise TextTooLong naming the first string in `value` longer than its field's kind
     allows. The record's own check (sharewise.storable) would refuse it too, on save; this
     answers first, naming the field as the caller spelled it, before a long text is
     redacted, matched or decided with."""
-    if isinstance(value, str):
+    for path, text, is_key in _strings(value):
         limit = text_limit(path)
-        if len(value) > limit:
-            raise TextTooLong(path or None, limit, len(value))
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            refuse_long_text(item, f"{path}.{key}" if path else str(key))
-    elif isinstance(value, list):
-        for item in value:
-            refuse_long_text(item, path)
+        if not is_key and len(text) > limit:
+            raise TextTooLong(path or None, limit, len(text))
 
 
 class JsonBodyParser(Parser):

@@ -325,7 +325,7 @@ def disclosure_send(
     if readers not in Readers.values:
         raise ServiceError(
             "Say who at the recipient agency may read it: "
-            + " or ".join(f"{value} ({label.lower()})" for value, label in Readers.choices),
+            + ", or ".join(str(label).lower() for label in Readers.labels),
             field="readers",
         )
     _check_channel(channel, channel_details, identity_check)
